@@ -1,0 +1,101 @@
+/**
+ * Benchmark settings, read from environment variables so a run can be made shorter for a
+ * smoke check or longer for a quieter measurement. BENCHMARKS.md lists every variable.
+ */
+
+/** A setting with an unusable value; the benchmark prints its message without a stack trace. */
+export class BenchConfigError extends Error {
+  override name = "BenchConfigError";
+}
+
+/** Settings of one `npm run bench` run. */
+export interface BenchConfig {
+  /** Measured repetitions of the GET benchmark. A repetition is one ABBA block of four samples. */
+  getReps: number;
+  /** Measured repetitions (ABBA blocks) of the listing benchmark. */
+  listReps: number;
+  /** Unmeasured repetitions of the GET benchmark run first, for JIT warm-up and connection set-up. */
+  getWarmupReps: number;
+  /** Unmeasured repetitions of the listing benchmark run first. */
+  listWarmupReps: number;
+  /** Sequential GET requests in one timed batch of the GET benchmark. */
+  getRequests: number;
+  /** People seeded in the customer org, all of which the listing benchmark reads. */
+  people: number;
+  /** The `max` query parameter of the people listing: items per page. */
+  pageSize: number;
+  /** Benchmarks to run: `get`, `list`, or both. */
+  only: Array<"get" | "list">;
+  /** File that receives the results as JSON, or undefined for none. */
+  jsonOutPath: string | undefined;
+}
+
+/**
+ * Defaults sized so that build plus run stay under about three minutes on a 2-core machine.
+ * The 2-core machine recorded in BENCHMARKS.md took 1.5 to 2 minutes, build included.
+ */
+const DEFAULTS = {
+  getReps: 150,
+  listReps: 30,
+  getWarmupReps: 10,
+  listWarmupReps: 2,
+  getRequests: 20,
+  people: 10_000,
+  pageSize: 100,
+};
+
+/**
+ * Reads the settings from `env`.
+ *
+ * @throws BenchConfigError naming the variable when a value is not a whole number in range or not a known name.
+ */
+export function readBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
+  // BENCH_REPS and BENCH_WARMUP, when set, replace the defaults of both benchmarks' counts.
+  const reps = readCount(env, "BENCH_REPS", 1, "each benchmark's default");
+  const warmupReps = readCount(env, "BENCH_WARMUP", 0, "each benchmark's default");
+  return {
+    getReps: readCountOrDefault(env, "BENCH_GET_REPS", 1, reps ?? DEFAULTS.getReps),
+    listReps: readCountOrDefault(env, "BENCH_LIST_REPS", 1, reps ?? DEFAULTS.listReps),
+    getWarmupReps: readCountOrDefault(env, "BENCH_GET_WARMUP", 0, warmupReps ?? DEFAULTS.getWarmupReps),
+    listWarmupReps: readCountOrDefault(env, "BENCH_LIST_WARMUP", 0, warmupReps ?? DEFAULTS.listWarmupReps),
+    getRequests: readCountOrDefault(env, "BENCH_GET_REQUESTS", 1, DEFAULTS.getRequests),
+    people: readCountOrDefault(env, "BENCH_PEOPLE", 1, DEFAULTS.people),
+    pageSize: readCountOrDefault(env, "BENCH_PAGE_SIZE", 1, DEFAULTS.pageSize),
+    only: readOnly(env),
+    jsonOutPath: env.BENCH_JSON_OUT || undefined,
+  };
+}
+
+function readCountOrDefault(env: NodeJS.ProcessEnv, name: string, minimum: number, fallback: number): number {
+  return readCount(env, name, minimum, `the default ${fallback}`) ?? fallback;
+}
+
+/**
+ * Reads a whole number of at least `minimum` from `env[name]`, or undefined when the variable
+ * is unset or blank. `defaultText` names what an unset variable means, for error messages.
+ */
+function readCount(env: NodeJS.ProcessEnv, name: string, minimum: number, defaultText: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") {
+    return undefined;
+  }
+  if (!/^\d+$/.test(raw)) {
+    throw new BenchConfigError(`${name} must be a whole number, got "${raw}"; unset it to use ${defaultText}.`);
+  }
+  const value = Number.parseInt(raw, 10);
+  if (value < minimum) {
+    throw new BenchConfigError(`${name} must be at least ${minimum}, got ${value}; unset it to use ${defaultText}.`);
+  }
+  return value;
+}
+
+function readOnly(env: NodeJS.ProcessEnv): Array<"get" | "list"> {
+  const raw = env.BENCH_ONLY?.trim();
+  if (!raw) {
+    return ["get", "list"];
+  }
+  if (raw === "get" || raw === "list") {
+    return [raw];
+  }
+  throw new BenchConfigError(`BENCH_ONLY must be "get" or "list", got "${raw}"; unset it to run both benchmarks.`);
+}

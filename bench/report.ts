@@ -1,0 +1,135 @@
+/**
+ * Console table and JSON record of a benchmark run.
+ */
+import { cpus, loadavg } from "node:os";
+import { readFileSync } from "node:fs";
+import type { Block, MetricSummary } from "./stats.js";
+
+/** The outcome of one benchmark. */
+export interface BenchmarkResult {
+  /** Short label, such as `(a) GET`. */
+  label: string;
+  /** Description of the work in one sample. */
+  workload: string;
+  /** Requests or items one sample handles, for the per-unit figures. */
+  unitsPerSample: number;
+  unitName: string;
+  /** Highest acceptable median ratio SDK / raw, for wall and for CPU time. */
+  target: number;
+  /** Measured ABBA blocks, each with two samples of each variant. */
+  blocks: number;
+  wall: MetricSummary;
+  cpu: MetricSummary;
+  /** Every measured block, in run order, for a closer look at the noise. */
+  samples: Block[];
+}
+
+/** Up to this many blocks, `medianConfidenceInterval` returns the full range of the ratios. */
+const SMALL_SAMPLE_BLOCKS = 10;
+
+/** The machine the run happened on. */
+export interface MachineInfo {
+  node: string;
+  cpuModel: string;
+  cores: number;
+  platform: string;
+  date: string;
+  /** 1-, 5- and 15-minute load averages when the run started; other work on the machine adds noise. */
+  loadAverage: number[];
+}
+
+/** Describes this machine, taking the CPU model from /proc/cpuinfo where it exists. */
+export function describeMachine(now: Date): MachineInfo {
+  return {
+    node: process.version,
+    cpuModel: readCpuModel(),
+    cores: cpus().length,
+    platform: `${process.platform} ${process.arch}`,
+    date: now.toISOString(),
+    loadAverage: readLoadAverage(),
+  };
+}
+
+/** Reads the 1-, 5- and 15-minute load averages, rounded to two decimals. */
+export function readLoadAverage(): number[] {
+  return loadavg().map((value) => Math.round(value * 100) / 100);
+}
+
+function readCpuModel(): string {
+  try {
+    const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+    const match = /^model name\s*:\s*(.+)$/m.exec(cpuinfo);
+    if (match?.[1]) {
+      return match[1].trim();
+    }
+  } catch {
+    // Not Linux: fall back to what os.cpus() reports.
+  }
+  return cpus()[0]?.model ?? "unknown";
+}
+
+/** Returns true when the median ratio of `metric` meets `target`. */
+export function meetsTarget(metric: MetricSummary, target: number): boolean {
+  return metric.medianRatio <= target;
+}
+
+/** Lines of the result table of one benchmark. */
+export function formatResult(result: BenchmarkResult): string[] {
+  const lines = [
+    `${result.label}: ${result.workload}; ${result.blocks} ABBA blocks (${result.blocks * 2} samples per variant)`,
+    `  ${pad("metric", 11)}${padLeft("SDK median", 12)}${padLeft("raw median", 12)}${padLeft("SDK/raw", 9)}` +
+      `${padLeft("95% CI", 15)}${padLeft("target", 9)}  verdict`,
+  ];
+  for (const [name, metric] of [
+    ["wall", result.wall],
+    ["client CPU", result.cpu],
+  ] as const) {
+    const verdict = meetsTarget(metric, result.target) ? "PASS" : "MISS";
+    const nearTarget = metric.ratioLow <= result.target && result.target <= metric.ratioHigh;
+    lines.push(
+      `  ${pad(name, 11)}${padLeft(formatMs(metric.sdkMedianMs), 12)}${padLeft(formatMs(metric.rawMedianMs), 12)}` +
+        `${padLeft(metric.medianRatio.toFixed(3), 9)}` +
+        `${padLeft(`${metric.ratioLow.toFixed(3)}–${metric.ratioHigh.toFixed(3)}`, 15)}` +
+        `${padLeft(`≤ ${result.target.toFixed(2)}`, 9)}  ${verdict}${nearTarget ? " (target inside the 95% CI: within noise)" : ""}`,
+    );
+  }
+  if (result.blocks <= SMALL_SAMPLE_BLOCKS) {
+    lines.push(`  note: with ${result.blocks} blocks the interval is the full range of the block ratios, wider than 95%`);
+  }
+  const perUnit = (ms: number): string => `${((ms * 1000) / result.unitsPerSample).toFixed(1)} µs`;
+  lines.push(
+    `  per ${result.unitName}: wall SDK ${perUnit(result.wall.sdkMedianMs)} vs raw ${perUnit(result.wall.rawMedianMs)}, ` +
+      `CPU SDK ${perUnit(result.cpu.sdkMedianMs)} vs raw ${perUnit(result.cpu.rawMedianMs)}`,
+  );
+  return lines;
+}
+
+/** Lines naming every missed target, loud enough to stand out in a CI log; empty when all pass. */
+export function formatMisses(results: BenchmarkResult[]): string[] {
+  const misses: string[] = [];
+  for (const result of results) {
+    for (const [name, metric] of [
+      ["wall", result.wall],
+      ["client CPU", result.cpu],
+    ] as const) {
+      if (!meetsTarget(metric, result.target)) {
+        misses.push(
+          `!!! MISS: ${result.label} ${name} ratio ${metric.medianRatio.toFixed(3)} is above the target ${result.target.toFixed(2)}`,
+        );
+      }
+    }
+  }
+  return misses;
+}
+
+function formatMs(ms: number): string {
+  return `${ms.toFixed(1)} ms`;
+}
+
+function pad(text: string, width: number): string {
+  return text.padEnd(width);
+}
+
+function padLeft(text: string, width: number): string {
+  return text.padStart(width);
+}

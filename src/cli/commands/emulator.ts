@@ -1,0 +1,156 @@
+/**
+ * `wxadmin emulator`: runs the local Webex API emulator until SIGINT or SIGTERM and prints its
+ * URL and the personal tokens of its seeded identities. Those tokens exist only inside this
+ * emulator, so printing them in full is safe and is what the user asked for.
+ */
+import type { Command } from "commander";
+import { Option } from "commander";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator/index.js";
+import { InvalidInputError } from "../../transport/errors.js";
+import { actionFor, ACCESS_TOKEN_ENV, type CliContext, type CliIo } from "../context.js";
+import { integerOption } from "../options.js";
+import { formatCount, renderFields } from "../render.js";
+
+interface EmulatorCommandOptions {
+  port: number;
+  host: string;
+  seed: "demo" | "empty";
+  people: number;
+  randomSeed: number;
+  accessTokenLifetime?: number;
+  refreshTokenLifetime?: number;
+  rateLimit?: number;
+}
+
+export function registerEmulatorCommand(program: Command, io: CliIo): void {
+  program
+    .command("emulator")
+    .description("Run the local Webex API emulator until stopped with Ctrl+C (SIGINT) or SIGTERM.")
+    .option("--port <port>", "TCP port to listen on; 0 picks a free port. Default: 0.", integerOption(0, 65_535), 0)
+    .option("--host <address>", "Loopback address to listen on (127.0.0.1, ::1 or localhost). Default: 127.0.0.1.", "127.0.0.1")
+    .addOption(
+      new Option("--seed <fixture>", "Data to load: demo (orgs, admins, people, licenses) or empty (orgs and admins only). Default: demo.")
+        .choices(["demo", "empty"])
+        .default("demo"),
+    )
+    .option("--people <count>", "People in the customer org, its admin included. Default: 300.", integerOption(1), 300)
+    .option(
+      "--random-seed <number>",
+      "Seed of the generated people and ids; the same seed gives the same data. Default: 1.",
+      integerOption(0),
+      1,
+    )
+    .option(
+      "--access-token-lifetime <seconds>",
+      "Lifetime of service-app access tokens, in seconds. Default: 1209600 (14 days).",
+      integerOption(1),
+    )
+    .option(
+      "--refresh-token-lifetime <seconds>",
+      "Lifetime of service-app refresh tokens, in seconds. Default: 7776000 (90 days).",
+      integerOption(1),
+    )
+    .option(
+      "--rate-limit <requests>",
+      "Answer 429 with Retry-After past this many requests per second per token. Default: no limit.",
+      integerOption(1),
+    )
+    .addHelpText(
+      "after",
+      `
+With --verbose, one access line per request goes to stderr (credentials masked).
+With --json, the URL, orgs and tokens are printed as one JSON object.`,
+    )
+    .action(
+      actionFor<EmulatorCommandOptions>(io, async (context, _args, options) => {
+        const emulatorOptions: EmulatorOptions = {
+          port: options.port,
+          host: options.host,
+          seed: options.seed,
+          people: options.people,
+          randomSeed: options.randomSeed,
+          accessTokenLifetimeSeconds: options.accessTokenLifetime,
+          refreshTokenLifetimeSeconds: options.refreshTokenLifetime,
+        };
+        if (options.rateLimit !== undefined) {
+          emulatorOptions.rateLimit = { requestsPerSecond: options.rateLimit };
+        }
+        if (context.options.verbose) {
+          emulatorOptions.accessLog = (line) => context.io.stderr.write(`${line}\n`);
+        }
+
+        const emulator = await startEmulatorForCli(emulatorOptions);
+        const stopped = waitForStopSignal();
+        printStarted(context, emulator, options);
+
+        const signal = await stopped;
+        context.notice(`Received ${signal}, stopping the emulator.`);
+        await emulator.stop();
+      }),
+    );
+}
+
+/**
+ * Starts the emulator, reporting a start failure (a host that is not loopback, a port in use) as
+ * invalid input, because the user fixes it by changing an option.
+ */
+async function startEmulatorForCli(options: EmulatorOptions): Promise<Emulator> {
+  try {
+    return await startEmulator(options);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidInputError(`Cannot start the emulator on ${options.host}:${options.port}: ${reason}`);
+  }
+}
+
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+
+function printStarted(context: CliContext, emulator: Emulator, options: EmulatorCommandOptions): void {
+  if (context.isJson) {
+    context.printJsonUnmasked({ url: emulator.url, orgs: emulator.orgs, tokens: emulator.tokens });
+    return;
+  }
+
+  const seedText =
+    options.seed === "demo"
+      ? `seed demo, ${formatCount(options.people)} people in the customer org, random seed ${options.randomSeed}`
+      : `seed empty, random seed ${options.randomSeed}`;
+  const lines = [
+    `Webex API emulator listening at ${emulator.url} (${seedText})`,
+    "",
+    "Orgs:",
+    renderFields(
+      [
+        ["developer", `${emulator.orgs.developer.displayName} (${emulator.orgs.developer.id})`],
+        ["customer", `${emulator.orgs.customer.displayName} (${emulator.orgs.customer.id})`],
+      ],
+      2,
+    ),
+    "",
+    "Personal tokens, valid only inside this emulator:",
+    renderFields(
+      [
+        ["developer", emulator.tokens.developer],
+        ["customerAdmin", emulator.tokens.customerAdmin],
+      ],
+      2,
+    ),
+    "",
+    "Point wxadmin or the SDK at it as the developer:",
+    `  export WEBEX_BASE_URL=${emulator.url} ${ACCESS_TOKEN_ENV}=${emulator.tokens.developer}`,
+    "  wxadmin whoami",
+  ];
+  // The tokens are the emulator's own, printed on purpose; see the file comment.
+  context.printUnmasked(lines.join("\n"));
+  context.notice("Press Ctrl+C to stop.");
+}

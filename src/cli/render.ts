@@ -1,0 +1,92 @@
+/**
+ * Text rendering for the CLI: durations and expiry in human terms, aligned key/value blocks and
+ * tables. Nothing here masks values; callers pass display-safe strings.
+ */
+
+const UNITS: Array<[name: string, seconds: number]> = [
+  ["day", 86_400],
+  ["hour", 3_600],
+  ["minute", 60],
+  ["second", 1],
+];
+
+/**
+ * Formats a duration in seconds with its two largest non-zero units, such as `14 days` or
+ * `13 days 23 hours`. Negative durations are formatted by their absolute value.
+ */
+export function formatDuration(seconds: number): string {
+  let rest = Math.round(Math.abs(seconds));
+  if (rest === 0) {
+    return "0 seconds";
+  }
+
+  const parts: string[] = [];
+  for (const [name, size] of UNITS) {
+    const count = Math.floor(rest / size);
+    if (count === 0) {
+      continue;
+    }
+    parts.push(`${count} ${name}${count === 1 ? "" : "s"}`);
+    rest -= count * size;
+    if (parts.length === 2) {
+      break;
+    }
+  }
+  return parts.join(" ");
+}
+
+/** Formats an instant as `2026-12-18 10:15 UTC`. */
+export function formatInstant(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** Formats an expiry relative to `nowMs`: `in 14 days (2026-12-18 10:15 UTC)` or `2 hours ago (…)`. */
+export function formatExpiry(at: Date, nowMs: number = Date.now()): string {
+  const secondsLeft = (at.getTime() - nowMs) / 1000;
+  const relative = secondsLeft >= 0 ? `in ${formatDuration(secondsLeft)}` : `${formatDuration(secondsLeft)} ago`;
+  return `${relative} (${formatInstant(at)})`;
+}
+
+/** Renders `label: value` lines with the values aligned, each line indented by `indent` spaces. */
+export function renderFields(fields: Array<[label: string, value: string]>, indent = 2): string {
+  const width = Math.max(0, ...fields.map(([label]) => label.length + 1));
+  const pad = " ".repeat(indent);
+  return fields.map(([label, value]) => `${pad}${`${label}:`.padEnd(width)}  ${value}`).join("\n");
+}
+
+/** A column of `renderTable`. */
+export interface TableColumn {
+  header: string;
+  /** Right-aligns the column, for numbers. Default false. */
+  alignRight?: boolean;
+}
+
+/** Renders rows under a header line, columns separated by two spaces, with no trailing blanks. */
+export function renderTable(columns: TableColumn[], rows: string[][], indent = 0): string {
+  const widths = columns.map((column, index) =>
+    Math.max(column.header.length, ...rows.map((row) => (row[index] ?? "").length)),
+  );
+  const pad = " ".repeat(indent);
+
+  const renderRow = (cells: string[]): string => {
+    const text = columns
+      .map((column, index) => {
+        const cell = cells[index] ?? "";
+        const width = widths[index] ?? 0;
+        return column.alignRight ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join("  ");
+    return `${pad}${text.trimEnd()}`;
+  };
+
+  const lines = [renderRow(columns.map((column) => column.header))];
+  for (const row of rows) {
+    lines.push(renderRow(row));
+  }
+  return lines.join("\n");
+}
+
+/** Formats a count with thousands separators, such as `10,000`. */
+export function formatCount(value: number): string {
+  return value.toLocaleString("en-US");
+}

@@ -1,0 +1,61 @@
+/** Public API of the wxadmin SDK. Anything not exported here is internal. */
+export { Webex, Org, type WebexOptions, type OrgRef } from "./webex.js";
+
+export { TokenInfo, type TokenFields } from "./auth/token.js";
+export { StaticTokenProvider, validateAccessToken, type TokenProvider, type StaticTokenProviderOptions } from "./auth/token-provider.js";
+
+export {
+  Applications,
+  Application,
+  SERVICE_APP_TYPE,
+  type ApplicationData,
+  type CreateServiceApplicationInput,
+  type ListApplicationsParams,
+} from "./resources/applications.js";
+export { Organizations, type OrganizationData } from "./resources/organizations.js";
+export { People, type Person, type ListPeopleParams, type GetPersonOptions } from "./resources/people.js";
+export { Licenses, type License } from "./resources/licenses.js";
+
+export {
+  Transport,
+  DEFAULT_TIMEOUT_MS,
+  type ApiResponse,
+  type HttpMethod,
+  type QueryValue,
+  type RequestOptions,
+  type TransportOptions,
+} from "./transport/request.js";
+export { DEFAULT_BASE_URL, validateBaseUrl, isLoopbackHost } from "./transport/base-url.js";
+export { DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from "./transport/retry.js";
+export { findNextLink, paginate, type Page, type Paginator, type ToArrayOptions } from "./transport/paginate.js";
+export { RateLimitGate, type SleepFunction } from "./transport/rate-limit.js";
+export {
+  WebexError,
+  AuthError,
+  PermissionError,
+  NotFoundError,
+  ConflictError,
+  RateLimitError,
+  ServerError,
+  NetworkError,
+  TimeoutError,
+  InvalidInputError,
+  BadRequestError,
+  TokenRefreshError,
+  WebexApiError,
+  exitCodeFor,
+  type WebexErrorCode,
+  type WebexErrorDetails,
+} from "./transport/errors.js";
+
+export { encodeId, decodeId, isUuid, isWebexId, isSameId, rawId, type WebexIdParts } from "./ids.js";
+export { maskSecret, registerSecret, isSecretKey, redactText, redactValue } from "./redact.js";
+export {
+  createConsoleLogger,
+  createRedactingLogger,
+  silentLogger,
+  type Logger,
+  type LogLevel,
+  type LogFields,
+  type ConsoleLoggerOptions,
+} from "./logger.js";
