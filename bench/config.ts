@@ -8,6 +8,11 @@ export class BenchConfigError extends Error {
   override name = "BenchConfigError";
 }
 
+/** The benchmarks `BENCH_ONLY` can pick. */
+export type BenchmarkName = "get" | "list" | "token";
+
+const BENCHMARK_NAMES: readonly BenchmarkName[] = ["get", "list", "token"];
+
 /** Settings of one `npm run bench` run. */
 export interface BenchConfig {
   /** Measured repetitions of the GET benchmark. A repetition is one ABBA block of four samples. */
@@ -18,14 +23,18 @@ export interface BenchConfig {
   getWarmupReps: number;
   /** Unmeasured repetitions of the listing benchmark run first. */
   listWarmupReps: number;
-  /** Sequential GET requests in one timed batch of the GET benchmark. */
+  /** Measured repetitions (ABBA blocks) of the token-provider benchmark. */
+  tokenReps: number;
+  /** Unmeasured repetitions of the token-provider benchmark run first. */
+  tokenWarmupReps: number;
+  /** Sequential GET requests in one timed batch of the GET and token-provider benchmarks. */
   getRequests: number;
   /** People seeded in the customer org, all of which the listing benchmark reads. */
   people: number;
   /** The `max` query parameter of the people listing: items per page. */
   pageSize: number;
-  /** Benchmarks to run: `get`, `list`, or both. */
-  only: Array<"get" | "list">;
+  /** Benchmarks to run: `get`, `list`, `token`, or all three. */
+  only: BenchmarkName[];
   /** File that receives the results as JSON, or undefined for none. */
   jsonOutPath: string | undefined;
 }
@@ -39,6 +48,8 @@ const DEFAULTS = {
   listReps: 30,
   getWarmupReps: 10,
   listWarmupReps: 2,
+  tokenReps: 150,
+  tokenWarmupReps: 10,
   getRequests: 20,
   people: 10_000,
   pageSize: 100,
@@ -58,6 +69,8 @@ export function readBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     listReps: readCountOrDefault(env, "BENCH_LIST_REPS", 1, reps ?? DEFAULTS.listReps),
     getWarmupReps: readCountOrDefault(env, "BENCH_GET_WARMUP", 0, warmupReps ?? DEFAULTS.getWarmupReps),
     listWarmupReps: readCountOrDefault(env, "BENCH_LIST_WARMUP", 0, warmupReps ?? DEFAULTS.listWarmupReps),
+    tokenReps: readCountOrDefault(env, "BENCH_TOKEN_REPS", 1, reps ?? DEFAULTS.tokenReps),
+    tokenWarmupReps: readCountOrDefault(env, "BENCH_TOKEN_WARMUP", 0, warmupReps ?? DEFAULTS.tokenWarmupReps),
     getRequests: readCountOrDefault(env, "BENCH_GET_REQUESTS", 1, DEFAULTS.getRequests),
     people: readCountOrDefault(env, "BENCH_PEOPLE", 1, DEFAULTS.people),
     pageSize: readCountOrDefault(env, "BENCH_PAGE_SIZE", 1, DEFAULTS.pageSize),
@@ -89,13 +102,13 @@ function readCount(env: NodeJS.ProcessEnv, name: string, minimum: number, defaul
   return value;
 }
 
-function readOnly(env: NodeJS.ProcessEnv): Array<"get" | "list"> {
+function readOnly(env: NodeJS.ProcessEnv): BenchmarkName[] {
   const raw = env.BENCH_ONLY?.trim();
   if (!raw) {
-    return ["get", "list"];
+    return [...BENCHMARK_NAMES];
   }
-  if (raw === "get" || raw === "list") {
-    return [raw];
+  if ((BENCHMARK_NAMES as readonly string[]).includes(raw)) {
+    return [raw as BenchmarkName];
   }
-  throw new BenchConfigError(`BENCH_ONLY must be "get" or "list", got "${raw}"; unset it to run both benchmarks.`);
+  throw new BenchConfigError(`BENCH_ONLY must be "get", "list" or "token", got "${raw}"; unset it to run every benchmark.`);
 }

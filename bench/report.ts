@@ -22,6 +22,10 @@ export interface BenchmarkResult {
   cpu: MetricSummary;
   /** Every measured block, in run order, for a closer look at the noise. */
   samples: Block[];
+  /** Names of the two variants in the table; default `SDK` and `raw`. */
+  variantNames?: { sdk: string; raw: string };
+  /** Further lines printed under the table. */
+  notes?: string[];
 }
 
 /** Up to this many blocks, `medianConfidenceInterval` returns the full range of the ratios. */
@@ -75,9 +79,13 @@ export function meetsTarget(metric: MetricSummary, target: number): boolean {
 
 /** Lines of the result table of one benchmark. */
 export function formatResult(result: BenchmarkResult): string[] {
+  const names = result.variantNames ?? { sdk: "SDK", raw: "raw" };
+  // Columns widen for longer variant names; with the default names they keep their old widths.
+  const medianWidth = Math.max(12, names.sdk.length + 8, names.raw.length + 8);
+  const ratioWidth = Math.max(9, names.sdk.length + names.raw.length + 2);
   const lines = [
     `${result.label}: ${result.workload}; ${result.blocks} ABBA blocks (${result.blocks * 2} samples per variant)`,
-    `  ${pad("metric", 11)}${padLeft("SDK median", 12)}${padLeft("raw median", 12)}${padLeft("SDK/raw", 9)}` +
+    `  ${pad("metric", 11)}${padLeft(`${names.sdk} median`, medianWidth)}${padLeft(`${names.raw} median`, medianWidth)}${padLeft(`${names.sdk}/${names.raw}`, ratioWidth)}` +
       `${padLeft("95% CI", 15)}${padLeft("target", 9)}  verdict`,
   ];
   for (const [name, metric] of [
@@ -87,8 +95,8 @@ export function formatResult(result: BenchmarkResult): string[] {
     const verdict = meetsTarget(metric, result.target) ? "PASS" : "MISS";
     const nearTarget = metric.ratioLow <= result.target && result.target <= metric.ratioHigh;
     lines.push(
-      `  ${pad(name, 11)}${padLeft(formatMs(metric.sdkMedianMs), 12)}${padLeft(formatMs(metric.rawMedianMs), 12)}` +
-        `${padLeft(metric.medianRatio.toFixed(3), 9)}` +
+      `  ${pad(name, 11)}${padLeft(formatMs(metric.sdkMedianMs), medianWidth)}${padLeft(formatMs(metric.rawMedianMs), medianWidth)}` +
+        `${padLeft(metric.medianRatio.toFixed(3), ratioWidth)}` +
         `${padLeft(`${metric.ratioLow.toFixed(3)}–${metric.ratioHigh.toFixed(3)}`, 15)}` +
         `${padLeft(`≤ ${result.target.toFixed(2)}`, 9)}  ${verdict}${nearTarget ? " (target inside the 95% CI: within noise)" : ""}`,
     );
@@ -98,9 +106,12 @@ export function formatResult(result: BenchmarkResult): string[] {
   }
   const perUnit = (ms: number): string => `${((ms * 1000) / result.unitsPerSample).toFixed(1)} µs`;
   lines.push(
-    `  per ${result.unitName}: wall SDK ${perUnit(result.wall.sdkMedianMs)} vs raw ${perUnit(result.wall.rawMedianMs)}, ` +
-      `CPU SDK ${perUnit(result.cpu.sdkMedianMs)} vs raw ${perUnit(result.cpu.rawMedianMs)}`,
+    `  per ${result.unitName}: wall ${names.sdk} ${perUnit(result.wall.sdkMedianMs)} vs ${names.raw} ${perUnit(result.wall.rawMedianMs)}, ` +
+      `CPU ${names.sdk} ${perUnit(result.cpu.sdkMedianMs)} vs ${names.raw} ${perUnit(result.cpu.rawMedianMs)}`,
   );
+  for (const note of result.notes ?? []) {
+    lines.push(`  ${note}`);
+  }
   return lines;
 }
 

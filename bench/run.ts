@@ -6,6 +6,8 @@
  *     `webex.org.people.me()` and through plain fetch with the same URL and headers.
  * (b) Listing: every person of the seeded customer org, through the SDK's async iterator and
  *     through plain fetch following the same `Link: rel="next"` headers with the same page size.
+ * (c) Token provider: the GET of (a) with one service-app token, through the self-refreshing
+ *     provider of `Webex.fromServiceApp` and through a static token (see token-provider.ts).
  *
  * Samples are interleaved in ABBA blocks (SDK, raw, raw, SDK). The report gives the median
  * wall time and client CPU time of each variant, and the median of the per-block ratios
@@ -23,6 +25,7 @@ import { rawGetSequential, rawListAll } from "./raw-client.js";
 import { describeMachine, formatMisses, formatResult, readLoadAverage, type BenchmarkResult } from "./report.js";
 import { probeSdkRequests, type ProbedRequests } from "./sdk-probe.js";
 import { summarize } from "./stats.js";
+import { benchmarkTokenProvider } from "./token-provider.js";
 
 /** Highest acceptable median ratio SDK / raw of the GET benchmark. */
 const GET_TARGET = 1.1;
@@ -46,7 +49,8 @@ async function main(): Promise<number> {
     assertLoopback(emulator.url);
     console.log(
       `emulator: ${emulator.url} (pid ${emulator.pid}), ${config.people} people; ` +
-        `ABBA blocks: get ${config.getReps} (+${config.getWarmupReps} warm-up), list ${config.listReps} (+${config.listWarmupReps} warm-up)`,
+        `ABBA blocks: get ${config.getReps} (+${config.getWarmupReps} warm-up), list ${config.listReps} (+${config.listWarmupReps} warm-up), ` +
+        `token ${config.tokenReps} (+${config.tokenWarmupReps} warm-up)`,
     );
     const results = await runBenchmarks(config, emulator);
     const loadAverageAtEnd = readLoadAverage();
@@ -65,16 +69,20 @@ async function main(): Promise<number> {
 }
 
 async function runBenchmarks(config: BenchConfig, emulator: EmulatorHandle): Promise<BenchmarkResult[]> {
-  const accessToken = emulator.tokens.customerAdmin;
-  const probed = await probeSdkRequests(emulator.url, accessToken, config.pageSize);
-  const webex = await Webex.connect({ accessToken, baseUrl: emulator.url });
-
   const results: BenchmarkResult[] = [];
-  if (config.only.includes("get")) {
-    results.push(await benchmarkGet(config, webex, probed));
+  if (config.only.includes("get") || config.only.includes("list")) {
+    const accessToken = emulator.tokens.customerAdmin;
+    const probed = await probeSdkRequests(emulator.url, accessToken, config.pageSize);
+    const webex = await Webex.connect({ accessToken, baseUrl: emulator.url });
+    if (config.only.includes("get")) {
+      results.push(await benchmarkGet(config, webex, probed));
+    }
+    if (config.only.includes("list")) {
+      results.push(await benchmarkList(config, webex, probed));
+    }
   }
-  if (config.only.includes("list")) {
-    results.push(await benchmarkList(config, webex, probed));
+  if (config.only.includes("token")) {
+    results.push(await benchmarkTokenProvider(config, emulator));
   }
   return results;
 }

@@ -59,3 +59,23 @@ export {
   type LogFields,
   type ConsoleLoggerOptions,
 } from "./logger.js";
+export {
+  MemoryTokenStore,
+  tokenStoreKey,
+  normalizeOrgId,
+  type TokenStore,
+  type TokenStoreKey,
+  type StoredToken,
+} from "./auth/token-store.js";
+export { FileTokenStore, TOKEN_STORE_FILE_VERSION, type FileTokenStoreOptions } from "./auth/file-token-store.js";
+export { type ServiceAppOptions } from "./webex.js";
+export {
+  ServiceAppTokenProvider,
+  type ServiceAppTokenProviderOptions,
+  type ServiceAppTokenEvents,
+  type ServiceAppTokenStatus,
+  type TokenManagerOptions,
+  type TokenRenewedEvent,
+  type RefreshTokenExpiringEvent,
+} from "./auth/service-app-token-provider.js";
+export { DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from "./auth/token-schedule.js";

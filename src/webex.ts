@@ -1,7 +1,9 @@
 /**
  * The entry point of the SDK: `Webex.connect` checks the token, learns which orgs it can see
- * and which org owns it, and hands out one `Org` per visible org.
+ * and which org owns it, and hands out one `Org` per visible org. `Webex.fromServiceApp`
+ * builds a connection for a stored service-app token pair without any network call.
  */
+import { ServiceAppTokenProvider, type ServiceAppTokenProviderOptions } from "./auth/service-app-token-provider.js";
 import { StaticTokenProvider, type TokenProvider } from "./auth/token-provider.js";
 import { encodeId, isSameId, isUuid, decodeId, rawId } from "./ids.js";
 import type { Logger } from "./logger.js";
@@ -12,7 +14,7 @@ import { People, type Person } from "./resources/people.js";
 import { describeValue } from "./resources/validate.js";
 import { InvalidInputError, NotFoundError, PermissionError } from "./transport/errors.js";
 import type { SleepFunction } from "./transport/rate-limit.js";
-import { DEFAULT_BASE_URL } from "./transport/base-url.js";
+import { chooseBaseUrl } from "./transport/base-url.js";
 import { Transport } from "./transport/request.js";
 import type { RetryOptions } from "./transport/retry.js";
 
@@ -48,6 +50,12 @@ export interface WebexOptions {
   /** Cancels every request of the connection. */
   signal?: AbortSignal;
 }
+
+/**
+ * Options of `Webex.fromServiceApp`: the connection options of `Webex.connect` without a
+ * token, plus the service app, its org and the token store.
+ */
+export interface ServiceAppOptions extends Omit<WebexOptions, "accessToken" | "tokenProvider">, ServiceAppTokenProviderOptions {}
 
 /** The org-specific parts of a connection that `Org` needs. */
 interface OrgOwner {
@@ -96,10 +104,13 @@ export class Webex {
   readonly orgs: Org[];
   /** Organization lookups with this connection's token. */
   readonly organizations: Organizations;
+  /** The source of this connection's tokens; a `ServiceAppTokenProvider` after `fromServiceApp`. */
+  readonly tokenProvider: TokenProvider;
   readonly #resolvedUuids = new Map<string, string>();
 
   private constructor(transport: Transport, me: Person | undefined, orgData: OrganizationData[], ownOrgId: string) {
     this.transport = transport;
+    this.tokenProvider = transport.tokenProvider;
     this.me = me;
     this.organizations = new Organizations(transport);
     this.orgs = orgData.map((data) => new Org(this, data));
@@ -116,17 +127,7 @@ export class Webex {
    */
   static async connect(options: WebexOptions): Promise<Webex> {
     const tokenProvider = resolveTokenProvider(options);
-    const transport = new Transport({
-      baseUrl: resolveBaseUrlOption(options.baseUrl),
-      tokenProvider,
-      timeoutMs: options.timeoutMs,
-      retry: options.retry,
-      logger: options.logger,
-      fetch: options.fetch,
-      sleep: options.sleep,
-      now: options.now,
-      signal: options.signal,
-    });
+    const transport = createTransport(options, tokenProvider);
     transport.logger.info(`Connecting to ${transport.baseUrl} with a ${tokenProvider.describe()}.`);
 
     const organizations = new Organizations(transport);
@@ -155,6 +156,31 @@ export class Webex {
     const webex = new Webex(transport, me, orgData, ownOrgId);
     transport.logger.info(`Connected as ${describeOwner(me)} in org ${webex.org.displayName || webex.org.id}; ${webex.orgs.length} org(s) visible.`);
     return webex;
+  }
+
+  /**
+   * Creates a connection that acts as a service app in one org, with a token pair from
+   * `options.store` that a `ServiceAppTokenProvider` keeps fresh. Makes no network call: the
+   * org is `options.orgId` (its `displayName` is empty), it is the only org in `orgs`, and
+   * `me` is undefined. The first request loads the pair from the store.
+   *
+   * @throws InvalidInputError for a missing or malformed option (client id, secret, org id,
+   *   store, base URL)
+   */
+  static fromServiceApp(options: ServiceAppOptions): Webex & { readonly tokenProvider: ServiceAppTokenProvider } {
+    if (options === null || typeof options !== "object") {
+      throw new InvalidInputError(`Webex.fromServiceApp needs an options object with clientId, clientSecret, orgId and store, got ${describeValue(options)}.`);
+    }
+    const unexpected = (["accessToken", "tokenProvider"] as const).find((name) => (options as WebexOptions)[name] !== undefined);
+    if (unexpected !== undefined) {
+      throw new InvalidInputError(`Webex.fromServiceApp got ${unexpected}; it gets its tokens from the store. Use Webex.connect for a fixed token.`);
+    }
+
+    const tokenProvider = new ServiceAppTokenProvider(options);
+    const transport = createTransport(options, tokenProvider);
+    const webex = new Webex(transport, undefined, [{ id: tokenProvider.orgId, displayName: "" }], tokenProvider.orgId);
+    transport.logger.info(`Using ${tokenProvider.describe()} at ${transport.baseUrl}; the first request loads the token pair.`);
+    return webex as Webex & { readonly tokenProvider: ServiceAppTokenProvider };
   }
 
   /**
@@ -248,12 +274,18 @@ function resolveTokenProvider(options: WebexOptions): TokenProvider {
   return new StaticTokenProvider(options.accessToken);
 }
 
-function resolveBaseUrlOption(baseUrl: string | undefined): string {
-  if (baseUrl !== undefined) {
-    return baseUrl;
-  }
-  const fromEnvironment = process.env.WEBEX_BASE_URL;
-  return fromEnvironment !== undefined && fromEnvironment.trim() !== "" ? fromEnvironment.trim() : DEFAULT_BASE_URL;
+function createTransport(options: Omit<WebexOptions, "accessToken" | "tokenProvider">, tokenProvider: TokenProvider): Transport {
+  return new Transport({
+    baseUrl: chooseBaseUrl(options.baseUrl),
+    tokenProvider,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    logger: options.logger,
+    fetch: options.fetch,
+    sleep: options.sleep,
+    now: options.now,
+    signal: options.signal,
+  });
 }
 
 /** Picks the token owner's org: the `orgId` of people/me, else the only visible org. */

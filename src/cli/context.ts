@@ -1,12 +1,28 @@
 /**
  * State that every command shares: the global options, output streams, the logger, the access
  * token and the SDK connection. Results go to stdout, while notices, warnings and logs go to stderr.
+ *
+ * A run has an access token (`--token`, `--token-file`, `WEBEX_ACCESS_TOKEN`) or, with
+ * `--app ID --org ORG`, runs as a service app whose token pair is in the token store and is
+ * refreshed there when it nears expiry.
  */
 import type { Command } from "commander";
+import type { FileTokenStore } from "../auth/file-token-store.js";
+import type { ServiceAppTokenProvider } from "../auth/service-app-token-provider.js";
+import type { StoredToken } from "../auth/token-store.js";
 import { createConsoleLogger, type Logger, type LogLevel } from "../logger.js";
 import { maskSecret, redactText } from "../redact.js";
 import { InvalidInputError } from "../transport/errors.js";
 import { Webex } from "../webex.js";
+import {
+  describeEntryApp,
+  openTokenStore,
+  parseOrgId,
+  readClientSecretIfGiven,
+  requireAppOption,
+  requireStoredEntry,
+  StoreWithoutRefresh,
+} from "./commands/token-shared.js";
 import { readTokenFile, type TokenFileContent } from "./credential-files.js";
 import { formatExpiry } from "./render.js";
 
@@ -20,15 +36,36 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
+/** Stands in for the client secret of a provider that must not refresh; see `StoreWithoutRefresh`. */
+const NO_CLIENT_SECRET = "no-client-secret-given";
+
 /** Options defined on the program and valid after every command. */
 export interface GlobalOptions {
   token?: string;
   tokenFile?: string;
   baseUrl?: string;
+  /** The org when `--org` was given once; commands that take several read `orgs`. */
   org?: string;
+  /** Every `--org` value, in the order given (repeated flags and comma lists). */
+  orgs: string[];
+  /** Service app id: the app a `token` command acts on, or the stored app to run as. */
+  app?: string;
+  /** Token store file. */
+  store?: string;
+  /** File holding a service app's client secret. */
+  secretFile?: string;
   json?: boolean;
   verbose?: boolean;
   quiet?: boolean;
+}
+
+/** A connection that runs as a stored service app, with the provider that refreshes its token. */
+export interface ServiceAppClient {
+  webex: Webex;
+  provider: ServiceAppTokenProvider;
+  /** The store entry as it was when the client was made. */
+  entry: StoredToken;
+  store: FileTokenStore;
 }
 
 /** The access token of a run and where it came from (never the token itself in `source`). */
@@ -44,7 +81,8 @@ export class CliContext {
   readonly options: GlobalOptions;
   readonly io: CliIo;
   readonly logger: Logger;
-  #accessToken: AccessToken | undefined;
+  #givenToken: AccessToken | undefined;
+  #serviceApp: Promise<ServiceAppClient> | undefined;
 
   constructor(options: GlobalOptions, io: CliIo) {
     this.options = options;
@@ -88,6 +126,11 @@ export class CliContext {
     this.io.stderr.write(`${redactText(text)}\n`);
   }
 
+  /** Writes an error line to stderr, also with `--quiet`, for failures the run reports and goes on after. */
+  error(text: string): void {
+    this.io.stderr.write(`wxadmin: error: ${redactText(text)}\n`);
+  }
+
   /** Writes a warning to stderr, unless `--quiet`. */
   warn(text: string): void {
     if (this.options.quiet) {
@@ -96,32 +139,125 @@ export class CliContext {
     this.io.stderr.write(`wxadmin: warning: ${redactText(text)}\n`);
   }
 
-  /**
-   * Finds the access token: `--token`, then `--token-file`, then `WEBEX_ACCESS_TOKEN`.
-   *
-   * @throws InvalidInputError when none is given or both flags are.
-   */
-  async resolveAccessToken(): Promise<AccessToken> {
-    if (this.#accessToken) {
-      return this.#accessToken;
-    }
-
-    this.#accessToken = await this.#readAccessToken();
-    this.logger.debug(`Using the access token from ${this.#accessToken.source}`, {
-      token: maskSecret(this.#accessToken.value),
-    });
-    this.#warnIfExpired(this.#accessToken);
-    return this.#accessToken;
+  /** True when `--app` was given, so the run acts as a stored service app rather than with an access token. */
+  get isServiceApp(): boolean {
+    return this.options.app !== undefined;
   }
 
   /**
-   * Connects to Webex (or the emulator) with the run's token and base URL.
+   * Finds the access token of the run. With `--app` it is the stored service app's current
+   * token, refreshed first when it nears expiry; otherwise see `resolveGivenAccessToken`.
+   *
+   * @throws InvalidInputError when no token is given; TokenRefreshError when a stored pair is
+   *   missing or its refresh was rejected
+   */
+  async resolveAccessToken(): Promise<AccessToken> {
+    if (!this.isServiceApp) {
+      return this.resolveGivenAccessToken();
+    }
+
+    const { provider, entry, store } = await this.serviceAppClient();
+    const value = await provider.getAccessToken();
+    const status = await provider.status();
+    return {
+      value,
+      source: `the token store ${store.path} (service app ${describeEntryApp(entry)})`,
+      pair: { access_token: value, accessExpiresAt: status.accessExpiresAt?.toISOString() },
+    };
+  }
+
+  /**
+   * Finds the access token given on the command line: `--token`, then `--token-file`, then
+   * `WEBEX_ACCESS_TOKEN`. `token fetch` uses it as the developer's token even when `--app` is given.
+   *
+   * @throws InvalidInputError when none is given or both flags are.
+   */
+  async resolveGivenAccessToken(): Promise<AccessToken> {
+    if (this.#givenToken) {
+      return this.#givenToken;
+    }
+
+    this.#givenToken = await this.#readAccessToken();
+    this.logger.debug(`Using the access token from ${this.#givenToken.source}`, {
+      token: maskSecret(this.#givenToken.value),
+    });
+    this.#warnIfExpired(this.#givenToken);
+    return this.#givenToken;
+  }
+
+  /**
+   * Connects to Webex (or the emulator): as the stored service app with `--app`, otherwise with
+   * the given access token.
+   *
+   * @throws InvalidInputError on a missing token or an unusable base URL; TokenRefreshError when
+   *   the stored pair is missing; WebexError subclasses on API failures.
+   */
+  async connect(): Promise<Webex> {
+    if (this.isServiceApp) {
+      return (await this.serviceAppClient()).webex;
+    }
+    return this.connectWithGivenToken();
+  }
+
+  /**
+   * Connects with the given access token, ignoring `--app`.
    *
    * @throws InvalidInputError on a missing token or an unusable base URL; WebexError subclasses on API failures.
    */
-  async connect(): Promise<Webex> {
-    const token = await this.resolveAccessToken();
+  async connectWithGivenToken(): Promise<Webex> {
+    const token = await this.resolveGivenAccessToken();
     return Webex.connect({ accessToken: token.value, baseUrl: this.options.baseUrl, logger: this.logger });
+  }
+
+  /**
+   * Returns the connection of `--app ID --org ORG`: the store entry of that app in that org and
+   * a client whose provider refreshes it. No request is sent until the client is used.
+   *
+   * @throws InvalidInputError when `--app` or `--org` is missing or malformed; TokenRefreshError
+   *   when the store has no entry for them
+   */
+  serviceAppClient(): Promise<ServiceAppClient> {
+    this.#serviceApp ??= this.#openServiceAppClient();
+    return this.#serviceApp;
+  }
+
+  /**
+   * Makes a client for one store entry. The client secret comes from `secret`, else from
+   * `--secret-file` or `WEBEX_CLIENT_SECRET`. Without one, the stored access token is used
+   * while it is fresh, and a needed refresh fails with a message asking for the secret.
+   *
+   * @throws InvalidInputError when `--secret-file` cannot be read
+   */
+  async createServiceAppClient(store: FileTokenStore, entry: StoredToken, secret?: string): Promise<ServiceAppClient> {
+    const clientSecret = secret ?? (await readClientSecretIfGiven(this));
+    const purpose = `refreshing the token of app ${describeEntryApp(entry)} in org ${entry.orgId}`;
+    const webex = Webex.fromServiceApp({
+      clientId: entry.clientId,
+      // NOTE: the provider sends its secret only from inside store.withLock (the refresh
+      // protocol), which StoreWithoutRefresh refuses, so the placeholder never leaves the process.
+      clientSecret: clientSecret ?? NO_CLIENT_SECRET,
+      orgId: entry.orgId,
+      appId: entry.appId,
+      store: clientSecret === undefined ? new StoreWithoutRefresh(store, purpose) : store,
+      baseUrl: this.options.baseUrl,
+      logger: this.logger,
+    });
+    return { webex, provider: webex.tokenProvider, entry, store };
+  }
+
+  async #openServiceAppClient(): Promise<ServiceAppClient> {
+    const app = requireAppOption(this, "the service app to run as");
+    const org = this.options.org;
+    if (org === undefined || org.trim() === "") {
+      throw new InvalidInputError(
+        `Missing --org: running as service app ${app} needs the org to act in. See the orgs stored for it with: wxadmin token status --app ${app}`,
+      );
+    }
+
+    const store = openTokenStore(this);
+    const entry = await requireStoredEntry(store, app, parseOrgId(org));
+    this.logger.debug(`Running as service app ${describeEntryApp(entry)} in org ${entry.orgId}, token pair from ${store.describe()}`);
+    return this.createServiceAppClient(store, entry);
   }
 
   async #readAccessToken(): Promise<AccessToken> {
@@ -169,7 +305,14 @@ export class CliContext {
 
 /** Builds the context of the command being run from its own and its parents' options. */
 export function contextFor(command: Command, io: CliIo): CliContext {
-  return new CliContext(command.optsWithGlobals<GlobalOptions>(), io);
+  return new CliContext(readGlobalOptions(command), io);
+}
+
+/** Reads the options of `command` and its parents; `--org` arrives as a list (see `collectList`). */
+export function readGlobalOptions(command: Command): GlobalOptions {
+  const raw = command.optsWithGlobals<Omit<GlobalOptions, "org" | "orgs"> & { org?: string[] }>();
+  const orgs = raw.org ?? [];
+  return { ...raw, org: orgs.length === 1 ? orgs[0] : undefined, orgs };
 }
 
 function logLevelFor(options: GlobalOptions): LogLevel {
@@ -189,8 +332,25 @@ export type CommandHandler<Options> = (context: CliContext, args: string[], opti
 export function actionFor<Options>(io: CliIo, handler: CommandHandler<Options>): (...actionArgs: unknown[]) => Promise<void> {
   return async (...actionArgs: unknown[]) => {
     const command = actionArgs.at(-1) as Command;
-    const options = actionArgs.at(-2) as Options;
+    const options = withShadowedOptions(command, actionArgs.at(-2) as Options);
     const args = actionArgs.slice(0, -2).filter((arg): arg is string => typeof arg === "string");
     await handler(contextFor(command, io), args, options);
   };
+}
+
+/**
+ * Returns `options` with the values of options that `command` declares under the name of a
+ * program option. Commander lets the program consume its own options wherever they appear, so
+ * `apps token --secret-file FILE` stores FILE among the program's options, not the command's.
+ */
+function withShadowedOptions<Options>(command: Command, options: Options): Options {
+  const globals = command.optsWithGlobals<Record<string, unknown>>();
+  const merged = { ...(options as Record<string, unknown>) };
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (merged[key] === undefined && globals[key] !== undefined) {
+      merged[key] = globals[key];
+    }
+  }
+  return merged as Options;
 }

@@ -29,6 +29,14 @@ export interface TokenPair {
   token_type: "Bearer";
 }
 
+/** Filter of `revokeServiceAppTokens`. An absent UUID matches every app or org. */
+export interface ServiceAppTokenFilter {
+  appUuid?: string;
+  orgUuid?: string;
+  access: boolean;
+  refresh: boolean;
+}
+
 /** Lifetimes of issued tokens, in seconds. */
 export interface TokenLifetimes {
   accessSeconds: number;
@@ -44,11 +52,21 @@ export class CredentialStore {
   readonly #accessTokens = new Map<string, AccessTokenRecord>();
   readonly #refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly #now: () => number;
-  readonly #lifetimes: TokenLifetimes;
+  #lifetimes: TokenLifetimes;
 
   constructor(now: () => number, lifetimes: TokenLifetimes) {
     this.#now = now;
-    this.#lifetimes = lifetimes;
+    this.#lifetimes = { ...lifetimes };
+  }
+
+  /** The lifetimes given to tokens issued from now on. */
+  get lifetimes(): Readonly<TokenLifetimes> {
+    return this.#lifetimes;
+  }
+
+  /** Changes the lifetimes of tokens issued from now on; tokens already issued keep theirs. */
+  setLifetimes(changes: Partial<TokenLifetimes>): void {
+    this.#lifetimes = { ...this.#lifetimes, ...changes };
   }
 
   issuePersonalToken(person: PersonRecord, scopes: readonly string[], lifetimeSeconds?: number): string {
@@ -112,17 +130,38 @@ export class CredentialStore {
 
   /** Revokes every access and refresh token of `app`, or only those for `orgUuid` when given. */
   revokeApplicationTokens(appUuid: string, orgUuid?: string): void {
-    for (const [token, record] of this.#accessTokens) {
-      const identity = record.identity;
-      if (identity.kind === "app" && identity.app.uuid === appUuid && (!orgUuid || identity.person.orgUuid === orgUuid)) {
-        this.#accessTokens.delete(token);
+    this.revokeServiceAppTokens({ appUuid, orgUuid, access: true, refresh: true });
+  }
+
+  /**
+   * Revokes the service-app tokens that match every given field of `filter`: the app, the org
+   * the tokens act in, and which kinds. Personal tokens are never touched. Returns how many
+   * tokens of each kind were revoked.
+   */
+  revokeServiceAppTokens(filter: ServiceAppTokenFilter): { accessTokens: number; refreshTokens: number } {
+    let accessTokens = 0;
+    let refreshTokens = 0;
+    const matches = (appUuid: string, orgUuid: string): boolean =>
+      (filter.appUuid === undefined || appUuid === filter.appUuid) && (filter.orgUuid === undefined || orgUuid === filter.orgUuid);
+
+    if (filter.access) {
+      for (const [token, record] of this.#accessTokens) {
+        const identity = record.identity;
+        if (identity.kind === "app" && matches(identity.app.uuid, identity.person.orgUuid)) {
+          this.#accessTokens.delete(token);
+          accessTokens += 1;
+        }
       }
     }
-    for (const [token, record] of this.#refreshTokens) {
-      if (record.appUuid === appUuid && (!orgUuid || record.orgUuid === orgUuid)) {
-        this.#refreshTokens.delete(token);
+    if (filter.refresh) {
+      for (const [token, record] of this.#refreshTokens) {
+        if (matches(record.appUuid, record.orgUuid)) {
+          this.#refreshTokens.delete(token);
+          refreshTokens += 1;
+        }
       }
     }
+    return { accessTokens, refreshTokens };
   }
 
   #pairWith(app: ApplicationRecord, account: PersonRecord, refreshToken: string): TokenPair {

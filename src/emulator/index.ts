@@ -19,6 +19,7 @@ import { locationRoutes } from "./routes/locations.js";
 import { organizationRoutes } from "./routes/organizations.js";
 import { peopleRoutes } from "./routes/people.js";
 import { tokenRoutes } from "./routes/tokens.js";
+import { checkLifetime, configureTokens, revokeTokens } from "./token-controls.js";
 import { PERSONAL_SCOPES } from "./scopes.js";
 import { seedState } from "./seed.js";
 import { createEmulatorServer } from "./server.js";
@@ -35,6 +36,9 @@ export type {
   RandomFaultOptions,
   RateLimitOptions,
   RequestLogEntry,
+  RevokedTokens,
+  RevokeTokensFilter,
+  TokenSettings,
 } from "./types.js";
 export { PERSONAL_SCOPES } from "./scopes.js";
 
@@ -119,6 +123,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     createPersonalToken: (request) => addPersonWithToken(context, request),
+    configureTokens: (settings) => configureTokens(context, settings),
+    revokeTokens: (filter) => revokeTokens(context, filter),
     requestLog,
     stop: () => stopServer(server, cancelPending),
   };
@@ -126,14 +132,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 function summarizeOrg(org: { id: string; uuid: string; displayName: string }): { id: string; uuid: string; displayName: string } {
   return { id: org.id, uuid: org.uuid, displayName: org.displayName };
-}
-
-function checkLifetime(name: string, value: number | undefined, fallback: number): number {
-  const seconds = value ?? fallback;
-  if (!Number.isInteger(seconds) || seconds < 1) {
-    throw new RangeError(`${name} must be a whole number of seconds of at least 1, got ${value}.`);
-  }
-  return seconds;
 }
 
 async function stopServer(server: import("node:http").Server, cancelPending: () => void): Promise<void> {

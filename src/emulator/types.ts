@@ -122,6 +122,32 @@ export interface PersonalTokenRequest {
   lifetimeSeconds?: number;
 }
 
+/** Token settings changed while the emulator runs; each applies to tokens issued afterwards. */
+export interface TokenSettings {
+  /** Lifetime of service-app access tokens issued from now on, in seconds. */
+  accessTokenLifetimeSeconds?: number;
+  /** Lifetime of service-app refresh tokens issued or renewed from now on, in seconds. */
+  refreshTokenLifetimeSeconds?: number;
+  /** When true, each refresh returns a new refresh token and revokes the old one. */
+  rotateRefreshTokens?: boolean;
+}
+
+/** Filter of `Emulator.revokeTokens`. Personal tokens are never revoked. */
+export interface RevokeTokensFilter {
+  /** Only tokens of this application (base64 id or UUID). Default: every service app. */
+  appId?: string;
+  /** Only tokens that act in this org (base64 id or UUID). Default: every org. */
+  orgId?: string;
+  /** Kind of tokens to revoke: `access`, `refresh` or `both`. Default `both`. */
+  kind?: "access" | "refresh" | "both";
+}
+
+/** Counts of the tokens `Emulator.revokeTokens` revoked. */
+export interface RevokedTokens {
+  accessTokens: number;
+  refreshTokens: number;
+}
+
 /** A running emulator. */
 export interface Emulator {
   /** Base URL ending in `/v1`, for example `http://127.0.0.1:41234/v1`. */
@@ -136,6 +162,17 @@ export interface Emulator {
   clearFaults(): void;
   /** Adds a person to a seeded org and returns a personal token for them, for tests that need other roles or scopes. */
   createPersonalToken(request: PersonalTokenRequest): string;
+  /**
+   * Changes token lifetimes and refresh-token rotation for tokens issued from now on.
+   * @throws RangeError for a lifetime that is not a whole number of seconds of at least 1
+   */
+  configureTokens(settings: TokenSettings): void;
+  /**
+   * Revokes service-app tokens as Webex does when it withdraws them: a revoked access token gets
+   * 401 and a revoked refresh token `invalid_grant`. Returns how many of each were revoked.
+   * @throws RangeError when `appId` or `orgId` names no app or org of the emulator
+   */
+  revokeTokens(filter?: RevokeTokensFilter): RevokedTokens;
   /** Requests served so far, oldest first; past 20,000 entries the oldest are dropped down to the newest 10,000. */
   requestLog: RequestLogEntry[];
   /** Closes the server and every open connection. */

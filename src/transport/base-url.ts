@@ -5,6 +5,18 @@ import { InvalidInputError } from "./errors.js";
 export const DEFAULT_BASE_URL = "https://webexapis.com/v1";
 
 /**
+ * Chooses the base URL of a connection: `baseUrl` when given, else `WEBEX_BASE_URL` from `env`
+ * when it is set and not blank, else `DEFAULT_BASE_URL`. The result is not yet validated.
+ */
+export function chooseBaseUrl(baseUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (baseUrl !== undefined) {
+    return baseUrl;
+  }
+  const fromEnvironment = env.WEBEX_BASE_URL;
+  return fromEnvironment !== undefined && fromEnvironment.trim() !== "" ? fromEnvironment.trim() : DEFAULT_BASE_URL;
+}
+
+/**
  * Checks a base URL and returns it without a trailing slash. `https://` is required, except
  * that plain `http://` is allowed for loopback hosts (127.0.0.0/8, ::1, localhost) such as
  * the local emulator.
