@@ -9,9 +9,9 @@ export class BenchConfigError extends Error {
 }
 
 /** The benchmarks `BENCH_ONLY` can pick. */
-export type BenchmarkName = "get" | "list" | "token";
+export type BenchmarkName = "get" | "list" | "token" | "backup";
 
-const BENCHMARK_NAMES: readonly BenchmarkName[] = ["get", "list", "token"];
+const BENCHMARK_NAMES: readonly BenchmarkName[] = ["get", "list", "token", "backup"];
 
 /** Settings of one `npm run bench` run. */
 export interface BenchConfig {
@@ -33,8 +33,18 @@ export interface BenchConfig {
   people: number;
   /** The `max` query parameter of the people listing: items per page. */
   pageSize: number;
-  /** Benchmarks to run: `get`, `list`, `token`, or all three. */
+  /** Benchmarks to run: `get`, `list`, `token`, `backup`, or all four. */
   only: BenchmarkName[];
+  /** People seeded in the org that the backup benchmark backs up without a rate limit. */
+  backupPeople: number;
+  /** Measured ABBA blocks of the backup benchmark; each sample is one child process. */
+  backupReps: number;
+  /** Kinds the backup and its raw baseline read at the same time. */
+  backupConcurrency: number;
+  /** Requests per second the emulator allows each token in the rate-limited backup. */
+  backupRatePerSecond: number;
+  /** People seeded in the org of the rate-limited backup. */
+  backupRatePeople: number;
   /** File that receives the results as JSON, or undefined for none. */
   jsonOutPath: string | undefined;
 }
@@ -53,6 +63,11 @@ const DEFAULTS = {
   getRequests: 20,
   people: 10_000,
   pageSize: 100,
+  backupPeople: 100_000,
+  backupReps: 1,
+  backupConcurrency: 4,
+  backupRatePerSecond: 20,
+  backupRatePeople: 20_000,
 };
 
 /**
@@ -75,6 +90,11 @@ export function readBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     people: readCountOrDefault(env, "BENCH_PEOPLE", 1, DEFAULTS.people),
     pageSize: readCountOrDefault(env, "BENCH_PAGE_SIZE", 1, DEFAULTS.pageSize),
     only: readOnly(env),
+    backupPeople: readCountOrDefault(env, "BENCH_BACKUP_PEOPLE", 1, DEFAULTS.backupPeople),
+    backupReps: readCountOrDefault(env, "BENCH_BACKUP_REPS", 1, DEFAULTS.backupReps),
+    backupConcurrency: readCountOrDefault(env, "BENCH_BACKUP_CONCURRENCY", 1, DEFAULTS.backupConcurrency),
+    backupRatePerSecond: readCountOrDefault(env, "BENCH_BACKUP_RATE", 1, DEFAULTS.backupRatePerSecond),
+    backupRatePeople: readCountOrDefault(env, "BENCH_BACKUP_RATE_PEOPLE", 1, DEFAULTS.backupRatePeople),
     jsonOutPath: env.BENCH_JSON_OUT || undefined,
   };
 }
@@ -110,5 +130,5 @@ function readOnly(env: NodeJS.ProcessEnv): BenchmarkName[] {
   if ((BENCHMARK_NAMES as readonly string[]).includes(raw)) {
     return [raw as BenchmarkName];
   }
-  throw new BenchConfigError(`BENCH_ONLY must be "get", "list" or "token", got "${raw}"; unset it to run every benchmark.`);
+  throw new BenchConfigError(`BENCH_ONLY must be "get", "list", "token" or "backup", got "${raw}"; unset it to run every benchmark.`);
 }

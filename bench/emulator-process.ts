@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     seed: "demo",
     randomSeed: options.randomSeed,
     people: options.people,
+    rateLimit: options.requestsPerSecond === undefined ? undefined : { requestsPerSecond: options.requestsPerSecond },
   });
 
   let stopping = false;

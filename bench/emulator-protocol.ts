@@ -8,6 +8,8 @@ export interface EmulatorProcessOptions {
   people: number;
   /** Seed of the generated data, so every run lists the same people. */
   randomSeed: number;
+  /** Per-token rate limit of the emulator, in requests per second. Default: none. */
+  requestsPerSecond?: number;
 }
 
 /** Messages from the child to the parent. */

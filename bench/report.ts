@@ -26,6 +26,23 @@ export interface BenchmarkResult {
   variantNames?: { sdk: string; raw: string };
   /** Further lines printed under the table. */
   notes?: string[];
+  /** Metrics compared with `target`; default both. A metric left out is shown without a verdict. */
+  targetMetrics?: ReadonlyArray<"wall" | "cpu">;
+  /** Further targets of the benchmark, each printed with its verdict and counted by `formatMisses`. */
+  checks?: BenchmarkCheck[];
+}
+
+/** A target other than the SDK / raw ratio, such as a memory ceiling. */
+export interface BenchmarkCheck {
+  name: string;
+  passed: boolean;
+  /** The measured value and the target, such as `peak RSS 182 MB (target < 300 MB)`. */
+  detail: string;
+}
+
+/** Returns true when `metric` ("wall" or "cpu") of `result` is compared with its target. */
+function isTargetMetric(result: BenchmarkResult, metric: "wall" | "cpu"): boolean {
+  return result.targetMetrics === undefined || result.targetMetrics.includes(metric);
 }
 
 /** Up to this many blocks, `medianConfidenceInterval` returns the full range of the ratios. */
@@ -88,17 +105,18 @@ export function formatResult(result: BenchmarkResult): string[] {
     `  ${pad("metric", 11)}${padLeft(`${names.sdk} median`, medianWidth)}${padLeft(`${names.raw} median`, medianWidth)}${padLeft(`${names.sdk}/${names.raw}`, ratioWidth)}` +
       `${padLeft("95% CI", 15)}${padLeft("target", 9)}  verdict`,
   ];
-  for (const [name, metric] of [
-    ["wall", result.wall],
-    ["client CPU", result.cpu],
+  for (const [name, metric, key] of [
+    ["wall", result.wall, "wall"],
+    ["client CPU", result.cpu, "cpu"],
   ] as const) {
-    const verdict = meetsTarget(metric, result.target) ? "PASS" : "MISS";
-    const nearTarget = metric.ratioLow <= result.target && result.target <= metric.ratioHigh;
+    const isTarget = isTargetMetric(result, key);
+    const verdict = !isTarget ? "(no target)" : meetsTarget(metric, result.target) ? "PASS" : "MISS";
+    const nearTarget = isTarget && metric.ratioLow <= result.target && result.target <= metric.ratioHigh;
     lines.push(
       `  ${pad(name, 11)}${padLeft(formatMs(metric.sdkMedianMs), medianWidth)}${padLeft(formatMs(metric.rawMedianMs), medianWidth)}` +
         `${padLeft(metric.medianRatio.toFixed(3), ratioWidth)}` +
         `${padLeft(`${metric.ratioLow.toFixed(3)}–${metric.ratioHigh.toFixed(3)}`, 15)}` +
-        `${padLeft(`≤ ${result.target.toFixed(2)}`, 9)}  ${verdict}${nearTarget ? " (target inside the 95% CI: within noise)" : ""}`,
+        `${padLeft(isTarget ? `≤ ${result.target.toFixed(2)}` : "-", 9)}  ${verdict}${nearTarget ? " (target inside the 95% CI: within noise)" : ""}`,
     );
   }
   if (result.blocks <= SMALL_SAMPLE_BLOCKS) {
@@ -112,6 +130,9 @@ export function formatResult(result: BenchmarkResult): string[] {
   for (const note of result.notes ?? []) {
     lines.push(`  ${note}`);
   }
+  for (const check of result.checks ?? []) {
+    lines.push(`  ${check.name}: ${check.detail}  ${check.passed ? "PASS" : "MISS"}`);
+  }
   return lines;
 }
 
@@ -119,14 +140,19 @@ export function formatResult(result: BenchmarkResult): string[] {
 export function formatMisses(results: BenchmarkResult[]): string[] {
   const misses: string[] = [];
   for (const result of results) {
-    for (const [name, metric] of [
-      ["wall", result.wall],
-      ["client CPU", result.cpu],
+    for (const [name, metric, key] of [
+      ["wall", result.wall, "wall"],
+      ["client CPU", result.cpu, "cpu"],
     ] as const) {
-      if (!meetsTarget(metric, result.target)) {
+      if (isTargetMetric(result, key) && !meetsTarget(metric, result.target)) {
         misses.push(
           `!!! MISS: ${result.label} ${name} ratio ${metric.medianRatio.toFixed(3)} is above the target ${result.target.toFixed(2)}`,
         );
+      }
+    }
+    for (const check of result.checks ?? []) {
+      if (!check.passed) {
+        misses.push(`!!! MISS: ${result.label} ${check.name}: ${check.detail}`);
       }
     }
   }

@@ -8,6 +8,9 @@
  *     through plain fetch following the same `Link: rel="next"` headers with the same page size.
  * (c) Token provider: the GET of (a) with one service-app token, through the self-refreshing
  *     provider of `Webex.fromServiceApp` and through a static token (see token-provider.ts).
+ * (d) Backup: `backupOrgs` of a 100,000-people org into SQLite against raw fetch of the same
+ *     pages, its peak RSS, and its request rate under an emulator rate limit (see backup.ts).
+ *     It starts emulators of its own.
  *
  * Samples are interleaved in ABBA blocks (SDK, raw, raw, SDK). The report gives the median
  * wall time and client CPU time of each variant, and the median of the per-block ratios
@@ -21,6 +24,7 @@ import { Webex } from "../src/index.js";
 import { BenchConfigError, readBenchConfig, type BenchConfig } from "./config.js";
 import { startEmulatorProcess, type EmulatorHandle } from "./emulator-handle.js";
 import { runInterleaved } from "./interleaved-runner.js";
+import { benchmarkBackup } from "./backup.js";
 import { rawGetSequential, rawListAll } from "./raw-client.js";
 import { describeMachine, formatMisses, formatResult, readLoadAverage, type BenchmarkResult } from "./report.js";
 import { probeSdkRequests, type ProbedRequests } from "./sdk-probe.js";
@@ -44,25 +48,36 @@ async function main(): Promise<number> {
   console.log(`machine: node ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.platform}, ${machine.date}`);
   console.log(`load average at start: ${machine.loadAverage.join(", ")}`);
 
-  const emulator = await startEmulatorProcess({ people: config.people, randomSeed: RANDOM_SEED });
-  try {
-    assertLoopback(emulator.url);
-    console.log(
-      `emulator: ${emulator.url} (pid ${emulator.pid}), ${config.people} people; ` +
-        `ABBA blocks: get ${config.getReps} (+${config.getWarmupReps} warm-up), list ${config.listReps} (+${config.listWarmupReps} warm-up), ` +
-        `token ${config.tokenReps} (+${config.tokenWarmupReps} warm-up)`,
-    );
-    const results = await runBenchmarks(config, emulator);
-    const loadAverageAtEnd = readLoadAverage();
-    printResults(results);
-    console.log(`load average at end: ${loadAverageAtEnd.join(", ")}`);
-    if (config.jsonOutPath) {
-      const record = { machine, loadAverageAtEnd, config, results };
-      writeFileSync(config.jsonOutPath, `${JSON.stringify(record, null, 2)}\n`);
-      console.log(`results written to ${config.jsonOutPath}`);
+  const results: BenchmarkResult[] = [];
+  if (config.only.some((name) => name !== "backup")) {
+    const emulator = await startEmulatorProcess({ people: config.people, randomSeed: RANDOM_SEED });
+    try {
+      assertLoopback(emulator.url);
+      console.log(
+        `emulator: ${emulator.url} (pid ${emulator.pid}), ${config.people} people; ` +
+          `ABBA blocks: get ${config.getReps} (+${config.getWarmupReps} warm-up), list ${config.listReps} (+${config.listWarmupReps} warm-up), ` +
+          `token ${config.tokenReps} (+${config.tokenWarmupReps} warm-up)`,
+      );
+      results.push(...(await runBenchmarks(config, emulator)));
+    } finally {
+      await emulator.stop();
     }
-  } finally {
-    await emulator.stop();
+  }
+  if (config.only.includes("backup")) {
+    console.log(
+      `(d) backup: ${config.backupPeople} people, ${config.backupReps} ABBA blocks of child processes (+1 warm-up raw run), ` +
+        `then ${config.backupRatePeople} people at ${config.backupRatePerSecond} requests/s`,
+    );
+    results.push(await benchmarkBackup(config));
+  }
+
+  const loadAverageAtEnd = readLoadAverage();
+  printResults(results);
+  console.log(`load average at end: ${loadAverageAtEnd.join(", ")}`);
+  if (config.jsonOutPath) {
+    const record = { machine, loadAverageAtEnd, config, results };
+    writeFileSync(config.jsonOutPath, `${JSON.stringify(record, null, 2)}\n`);
+    console.log(`results written to ${config.jsonOutPath}`);
   }
   console.log(`total ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   return 0;

@@ -79,3 +79,18 @@ export {
   type RefreshTokenExpiringEvent,
 } from "./auth/service-app-token-provider.js";
 export { DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from "./auth/token-schedule.js";
+export { type ConnectionOptions } from "./transport/request.js";
+export { Locations, type Location, type LocationAddress, type ListLocationsParams } from "./resources/locations.js";
+export {
+  CallingLocations,
+  type CallingLocation,
+  type CallingLocationDetails,
+  type ListCallingLocationsParams,
+} from "./resources/calling-locations.js";
+export { Numbers, type PhoneNumber, type ListNumbersParams } from "./resources/numbers.js";
+export { CallQueues, type CallQueue, type CallQueueDetails, type FeatureAgent, type ListCallQueuesParams } from "./resources/call-queues.js";
+export { CallQueueAgents, type CallQueueAgent, type ListCallQueueAgentsParams } from "./resources/call-queue-agents.js";
+export { HuntGroups, type HuntGroup, type HuntGroupDetails, type ListHuntGroupsParams } from "./resources/hunt-groups.js";
+export { AutoAttendants, type AutoAttendant, type AutoAttendantDetails, type ListAutoAttendantsParams } from "./resources/auto-attendants.js";
+export { type OffsetPagingParams } from "./resources/list-params.js";
+export { type RateLimitWaitEvent, type RateLimitWaitListener } from "./transport/rate-limit.js";

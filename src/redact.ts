@@ -23,6 +23,8 @@ const SECRET_KEYS = new Set(
   ].map((key) => key.toLowerCase()),
 );
 
+/** Values shorter than this are masked whole, so a mask never shows more than half of a value. */
+const MIN_MASKED_LENGTH = 16;
 /** Registered secrets shorter than this are not matched by value, to avoid masking common words. */
 const MIN_REGISTERED_LENGTH = 8;
 /** Oldest registered secrets are dropped past this count so a long-running process stays bounded. */
@@ -32,16 +34,21 @@ const registered = new Set<string>();
 
 /**
  * Masks a secret for display: the first and last four characters of a long value, `****` for a
- * short one. The full value can never be rebuilt from the mask.
+ * short one. Webex tokens end in `_<cluster>_<org UUID>`, which every token of an org shares, so
+ * when the part before the first `_` is long enough the last four characters come from that
+ * part, which keeps the masks of different tokens apart. A mask shows at most 8 characters of a
+ * value of at least 16, so the full value can never be rebuilt from it.
  */
 export function maskSecret(value: string | undefined | null): string {
   if (!value) {
     return "(none)";
   }
-  if (value.length < 16) {
+  if (value.length < MIN_MASKED_LENGTH) {
     return "****";
   }
-  return `${value.slice(0, 4)}…${value.slice(-4)}`;
+  const head = value.slice(0, value.includes("_") ? value.indexOf("_") : value.length);
+  const part = head.length >= MIN_MASKED_LENGTH ? head : value;
+  return `${part.slice(0, 4)}…${part.slice(-4)}`;
 }
 
 /** Registers a secret so that `redactText` masks it wherever it appears. */

@@ -6,56 +6,37 @@
 import { ServiceAppTokenProvider, type ServiceAppTokenProviderOptions } from "./auth/service-app-token-provider.js";
 import { StaticTokenProvider, type TokenProvider } from "./auth/token-provider.js";
 import { encodeId, isSameId, isUuid, decodeId, rawId } from "./ids.js";
-import type { Logger } from "./logger.js";
 import { Applications } from "./resources/applications.js";
 import { Licenses } from "./resources/licenses.js";
 import { Organizations, type OrganizationData, type OrgRef } from "./resources/organizations.js";
 import { People, type Person } from "./resources/people.js";
+import { Locations } from "./resources/locations.js";
+import { CallingLocations } from "./resources/calling-locations.js";
+import { Numbers } from "./resources/numbers.js";
+import { CallQueues } from "./resources/call-queues.js";
+import { CallQueueAgents } from "./resources/call-queue-agents.js";
+import { HuntGroups } from "./resources/hunt-groups.js";
+import { AutoAttendants } from "./resources/auto-attendants.js";
 import { describeValue } from "./resources/validate.js";
-import { InvalidInputError, NotFoundError, PermissionError } from "./transport/errors.js";
-import type { SleepFunction } from "./transport/rate-limit.js";
-import { chooseBaseUrl } from "./transport/base-url.js";
-import { Transport } from "./transport/request.js";
-import type { RetryOptions } from "./transport/retry.js";
+import { InvalidInputError, NotFoundError, PermissionError, withAdvice } from "./transport/errors.js";
+import { chooseBaseUrl, DEFAULT_BASE_URL } from "./transport/base-url.js";
+import { Transport, type ConnectionOptions } from "./transport/request.js";
 
 export type { OrgRef } from "./resources/organizations.js";
 
-/** Options of `Webex.connect`. Give `accessToken` or `tokenProvider`. */
-export interface WebexOptions {
+/** Options of `Webex.connect`: a token or token provider, and the connection settings. Give `accessToken` or `tokenProvider`. */
+export interface WebexOptions extends ConnectionOptions {
   /** A bearer token: a personal token, an admin's token or a service-app token. */
   accessToken?: string;
   /** A source of tokens, asked before every request. Use instead of `accessToken`. */
   tokenProvider?: TokenProvider;
-  /**
-   * API base URL. Default `WEBEX_BASE_URL` from the environment, else `https://webexapis.com/v1`.
-   * Must be https, except that plain http is accepted for loopback hosts (127.0.0.0/8, ::1,
-   * localhost) such as the local emulator.
-   */
-  baseUrl?: string;
-  /** Timeout of each request attempt in milliseconds. Default 30000. */
-  timeoutMs?: number;
-  /**
-   * Retry settings. Defaults: `maxRetries` 3, `baseDelayMs` 500, `maxDelayMs` 8000,
-   * `maxRateLimitWaits` 6, `maxRetryAfterSeconds` 120, `defaultRetryAfterSeconds` 5.
-   */
-  retry?: RetryOptions;
-  /** Receives log lines, redacted. Default silent. */
-  logger?: Logger;
-  /** The `fetch` implementation. Default the global `fetch`. */
-  fetch?: typeof fetch;
-  /** Waits between attempts. Default a timer; tests pass one that records the delays. */
-  sleep?: SleepFunction;
-  /** Clock in epoch milliseconds, for `Retry-After` dates and token expiry. Default `Date.now`. */
-  now?: () => number;
-  /** Cancels every request of the connection. */
-  signal?: AbortSignal;
 }
 
 /**
- * Options of `Webex.fromServiceApp`: the connection options of `Webex.connect` without a
- * token, plus the service app, its org and the token store.
+ * Options of `Webex.fromServiceApp`: the service app, its org and the token store, plus the
+ * connection settings, which apply to every request of the connection and to its token requests.
  */
-export interface ServiceAppOptions extends Omit<WebexOptions, "accessToken" | "tokenProvider">, ServiceAppTokenProviderOptions {}
+export interface ServiceAppOptions extends ServiceAppTokenProviderOptions {}
 
 /** The org-specific parts of a connection that `Org` needs. */
 interface OrgOwner {
@@ -76,6 +57,15 @@ export class Org {
   readonly applications: Applications;
   readonly people: People;
   readonly licenses: Licenses;
+  readonly locations: Locations;
+  /** The locations with Webex Calling enabled, and their calling settings. */
+  readonly callingLocations: CallingLocations;
+  readonly numbers: Numbers;
+  readonly callQueues: CallQueues;
+  /** Everyone who answers the org's call queues. */
+  readonly callQueueAgents: CallQueueAgents;
+  readonly huntGroups: HuntGroups;
+  readonly autoAttendants: AutoAttendants;
 
   constructor(owner: OrgOwner, data: OrganizationData) {
     this.id = data.id;
@@ -85,6 +75,13 @@ export class Org {
     this.applications = new Applications(owner.transport, { orgId: data.id, resolveOrgId: (org) => owner.resolveOrgId(org) });
     this.people = new People(owner.transport, data.id);
     this.licenses = new Licenses(owner.transport, data.id);
+    this.locations = new Locations(owner.transport, data.id);
+    this.callingLocations = new CallingLocations(owner.transport, data.id);
+    this.numbers = new Numbers(owner.transport, data.id);
+    this.callQueues = new CallQueues(owner.transport, data.id);
+    this.callQueueAgents = new CallQueueAgents(owner.transport, data.id);
+    this.huntGroups = new HuntGroups(owner.transport, data.id);
+    this.autoAttendants = new AutoAttendants(owner.transport, data.id);
   }
 
   /** Shows id and name only. */
@@ -141,14 +138,19 @@ export class Webex {
       transport.logger.debug("The token may not list organizations (403); using the org of people/me alone.");
       orgData = [];
     } else {
-      throw orgsResult.reason;
+      throw explainConnectFailure(orgsResult.reason, transport.baseUrl);
     }
 
     if (meResult.status === "rejected" && !(meResult.reason instanceof PermissionError) && !(meResult.reason instanceof NotFoundError)) {
       throw meResult.reason;
     }
     const me = meResult.status === "fulfilled" ? meResult.value : undefined;
-    const ownOrgId = chooseOwnOrgId(me, orgData, meResult);
+    let ownOrgId: string;
+    try {
+      ownOrgId = chooseOwnOrgId(me, orgData, meResult);
+    } catch (error) {
+      throw explainConnectFailure(error, transport.baseUrl);
+    }
     if (!orgData.some((org) => isSameId(org.id, ownOrgId))) {
       orgData = [...orgData, { id: ownOrgId, displayName: "" }];
     }
@@ -274,7 +276,7 @@ function resolveTokenProvider(options: WebexOptions): TokenProvider {
   return new StaticTokenProvider(options.accessToken);
 }
 
-function createTransport(options: Omit<WebexOptions, "accessToken" | "tokenProvider">, tokenProvider: TokenProvider): Transport {
+function createTransport(options: ConnectionOptions, tokenProvider: TokenProvider): Transport {
   return new Transport({
     baseUrl: chooseBaseUrl(options.baseUrl),
     tokenProvider,
@@ -286,6 +288,21 @@ function createTransport(options: Omit<WebexOptions, "accessToken" | "tokenProvi
     now: options.now,
     signal: options.signal,
   });
+}
+
+/**
+ * Adds a hint to a 404 from the first calls of `connect` when the base URL does not end in
+ * `/v1`. Webex's base URL and the emulator's both do, so the likely cause is a base URL
+ * without it, such as `http://127.0.0.1:8080`. Returns other errors unchanged.
+ */
+function explainConnectFailure(error: unknown, baseUrl: string): unknown {
+  if (!(error instanceof NotFoundError) || new URL(baseUrl).pathname.replace(/\/+$/, "").endsWith("/v1")) {
+    return error;
+  }
+  return withAdvice(
+    error,
+    `The base URL ${baseUrl} does not end in /v1, as Webex's (${DEFAULT_BASE_URL}) and the emulator's do; check the baseUrl option (--base-url in the CLI) or WEBEX_BASE_URL.`,
+  );
 }
 
 /** Picks the token owner's org: the `orgId` of people/me, else the only visible org. */

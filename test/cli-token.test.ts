@@ -358,6 +358,23 @@ describe("token fetch", () => {
     assertExit(run, 2);
     assert.match(run.stderr, /Missing client secret: pass --secret-file FILE or set WEBEX_CLIENT_SECRET/);
   });
+
+  test("fetch with wrong secret exits 3", async () => {
+    const wrongSecret = await writeSecret("wrong.secret", "0123456789abcdef".repeat(4));
+    const run = await cli.run(["token", "fetch", "--app", app.id, "--org", customerOrg, "--secret-file", wrongSecret, "--store", path("wrong-secret-tokens.json")]);
+    assertExit(run, 3);
+    assert.match(run.stderr, /Webex rejected the client secret from the file .*wrong\.secret for app /);
+    assert.ok(run.stderr.includes(`wxadmin apps regenerate-secret ${app.id} --secret-out FILE`), describeRun(run));
+  });
+
+  test("fetch with rejected developer token", async () => {
+    const run = await cli.run(["token", "fetch", "--app", app.id, "--org", customerOrg, "--secret-file", secretPath, "--store", storePath], {
+      env: { WEBEX_ACCESS_TOKEN: "not-a-token-the-emulator-issued" },
+    });
+    assertExit(run, 3);
+    assert.match(run.stderr, /Webex rejected the access token from environment variable WEBEX_ACCESS_TOKEN/);
+    assert.doesNotMatch(run.stderr, /stored token/);
+  });
 });
 
 describe("token status", () => {

@@ -4,7 +4,9 @@
  * modes, JSON output and the emulator command. A final scan checks everything printed for secrets.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,7 +16,7 @@ import { startEmulator, type Emulator } from "../src/emulator/index.js";
 import { encodeId } from "../src/ids.js";
 import { InvalidInputError } from "../src/transport/errors.js";
 import { Webex } from "../src/webex.js";
-import { CliRecorder, type CliRun } from "./helpers/cli-run.js";
+import { CLI_MAIN, CliRecorder, type CliRun } from "./helpers/cli-run.js";
 import { findCredentialShapes, findLeaks } from "./helpers/cli-secrets.js";
 
 let emulator: Emulator;
@@ -145,6 +147,35 @@ describe("help", () => {
     assert.match(run.stdout, /Exit codes: 0 success, 1 API or network failure, 2 invalid usage or input/);
   });
 
+  test("help shows no commander suffixes", async () => {
+    const runs = await runHelp();
+    for (const run of runs) {
+      assert.doesNotMatch(run.stdout, /\((default|choices|env): /, run.args.join(" "));
+    }
+  });
+
+  test("emulator and demo list output options", async () => {
+    for (const name of ["emulator", "demo"]) {
+      const run = await cli.run([name, "--help"]);
+      assertExit(run, 0);
+      const globals = globalOptionEntries(run.stdout).map((entry) => entry.split(/\s/)[0]);
+      assert.deepEqual(globals, ["-V,", "--json", "--verbose", "--quiet"], name);
+    }
+  });
+
+  test("apps help lists applicable options", async () => {
+    const run = await cli.run(["apps", "token", "--help"]);
+    assertExit(run, 0);
+    const globals = globalOptionEntries(run.stdout).map((entry) => entry.split(/\s/)[0]);
+    assert.deepEqual(globals, ["-V,", "--token", "--token-file", "--base-url", "--org", "--json", "--verbose", "--quiet"]);
+    assert.equal(run.stdout.match(/--secret-file <file>/g)?.length, 1, "listed once, among the command's options");
+  });
+
+  test("base URL help names its variable", async () => {
+    const entry = optionEntries((await cli.run(["--help"])).stdout).find((option) => option.startsWith("--base-url"));
+    assert.match(entry ?? "", /Default: the WEBEX_BASE_URL environment variable, else https:\/\/webexapis\.com\/v1\./);
+  });
+
   test("apps create has no secret flag", async () => {
     const run = await cli.run(["apps", "create", "--help"]);
     assert.match(run.stdout, /--secret-out <file>/);
@@ -156,6 +187,13 @@ describe("help", () => {
     const help = await cli.run(["help", "apps"]);
     assertExit(help, 0);
     assert.match(help.stdout, /^Usage: wxadmin apps/);
+
+    const nested = await cli.run(["help", "apps", "token"]);
+    assertExit(nested, 0);
+    assert.match(nested.stdout, /^Usage: wxadmin apps token \[options\] <app>/);
+    const unknown = await cli.run(["help", "apps", "frobnicate"]);
+    assertExit(unknown, 2);
+    assert.match(unknown.stderr, /unknown command 'frobnicate'/);
 
     const version = await cli.run(["--version"]);
     assertExit(version, 0);
@@ -174,12 +212,56 @@ describe("usage errors", () => {
     const run = await cli.run(["frobnicate"]);
     assertExit(run, 2);
     assert.match(run.stderr, /unknown command 'frobnicate'/);
+    assert.match(run.stderr, /^wxadmin: See "wxadmin --help" for the list of commands\.$/m);
+  });
+
+  test("unknown subcommand points to group help", async () => {
+    const run = await cli.run(["apps", "frobnicate"]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /^wxadmin: See "wxadmin apps --help" for the list of commands\.$/m);
   });
 
   test("secret flag is rejected", async () => {
     const run = await cli.run(["apps", "token", "app", "--org", emulator.orgs.customer.id, "--secret", emulator.tokens.developer]);
     assertExit(run, 2);
     assert.match(run.stderr, /unknown option '--secret'/);
+    assert.match(run.stderr, /never taken from a flag.*Pass --secret-file FILE .* or set WEBEX_CLIENT_SECRET\./);
+    assert.match(run.stderr, /^wxadmin: See "wxadmin apps token --help" for its usage\.$/m);
+  });
+
+  test("secret flag value is masked", async () => {
+    const secret = "c0ffee".repeat(10) + "abcd";
+    planted.add(secret);
+    const run = await cli.run(["apps", "token", "app", `--client-secret=${secret}`]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /unknown option '--client-secret=\*\*\*\*'/);
+    assert.equal(run.stderr.includes(secret), false);
+  });
+
+  test("missing option points to help", async () => {
+    const run = await cli.run(["apps", "refresh"]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /required option '--from <file>' not specified/);
+    assert.match(run.stderr, /^wxadmin: See "wxadmin apps refresh --help" for its usage\.$/m);
+  });
+
+  test("demo rejects token flag", async () => {
+    const run = await cli.run(["demo", "--token", "some-token-value"]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /"wxadmin demo" does not take --token: the demo starts its own emulator/);
+    assert.equal(run.stdout, "");
+  });
+
+  test("emulator rejects org flag", async () => {
+    const run = await cli.run(["emulator", "--org", emulator.orgs.customer.id]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /"wxadmin emulator" does not take --org/);
+  });
+
+  test("apps rejects store flag", async () => {
+    const run = await cli.run(["apps", "list", "--store", path("tokens.json")]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /"wxadmin apps list" does not take --store: the apps commands act with the access token/);
   });
 
   test("missing access token exits 2", async () => {
@@ -246,6 +328,41 @@ describe("usage errors", () => {
     assert.match(run.stderr, /Cannot read client secret file .*missing\.secret: no such file/);
   });
 
+  test("empty secret file names next step", async () => {
+    await writeFile(path("empty.secret"), "\n", { mode: 0o600 });
+    const run = await cli.run(["apps", "token", "some-app", "--org", emulator.orgs.customer.id, "--secret-file", path("empty.secret")]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /The client secret file .*empty\.secret is empty\. Put the app's client secret in it, or set WEBEX_CLIENT_SECRET/);
+    assert.match(run.stderr, /wxadmin apps regenerate-secret APP_ID --secret-out FILE/);
+  });
+
+  test("empty token file names next step", async () => {
+    await writeFile(path("empty.token"), "", { mode: 0o600 });
+    const run = await cli.run(["whoami", "--token-file", path("empty.token")]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /The token file .*empty\.token is empty\. Put the access token in it/);
+  });
+
+  test("authorize rejects app name", async () => {
+    const requestsBefore = emulator.requestLog.length;
+    const run = await cli.run(["apps", "authorize", "Audit robot", "--token-file", path("admin.token")]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /"wxadmin apps authorize" takes the app's id .*"Audit robot" is not an app id\. Pass the app id the developer shared/);
+    assert.equal(emulator.requestLog.length, requestsBefore, "rejected before any request");
+  });
+
+  test("authorize rejects org id", async () => {
+    const run = await cli.run(["apps", "authorize", emulator.orgs.customer.id, "--token-file", path("admin.token")]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /is a Webex id of kind ORGANIZATION/);
+  });
+
+  test("show rejects org id", async () => {
+    const run = await cli.run(["apps", "show", emulator.orgs.developer.id]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /is a Webex id of kind ORGANIZATION, not an app id/);
+  });
+
   test("missing secret exits 2", async () => {
     const run = await cli.run(["apps", "token", "some-app", "--org", emulator.orgs.customer.id]);
     assertExit(run, 2);
@@ -277,18 +394,41 @@ describe("API failures", () => {
     assertExit(run, 3);
     assert.match(run.stderr, /401/);
     assert.match(run.stderr, /trackingId/);
+    assert.match(run.stderr, /Webex rejected the access token from environment variable WEBEX_ACCESS_TOKEN: it has expired, was revoked/);
+    assert.match(run.stderr, /Pass a current token/);
+  });
+
+  test("invalid token flag names flag", async () => {
+    const run = await cli.run(["whoami", "--token", "not-a-token-the-emulator-issued", "--quiet"], { env: { WEBEX_ACCESS_TOKEN: undefined } });
+    assertExit(run, 3);
+    assert.match(run.stderr, /Webex rejected the access token from the --token flag/);
+  });
+
+  test("invalid token file names file", async () => {
+    await writeFile(path("stale.token"), "not-a-token-the-emulator-issued\n", { mode: 0o600 });
+    const run = await cli.run(["whoami", "--token-file", path("stale.token")]);
+    assertExit(run, 3);
+    assert.match(run.stderr, /Webex rejected the access token from token file .*stale\.token.*Put a current token in .*stale\.token/);
   });
 
   test("unknown app id exits 1", async () => {
     const run = await cli.run(["apps", "show", encodeId("APPLICATION", randomUUID())]);
     assertExit(run, 1);
     assert.match(run.stderr, /^wxadmin: error: GET \/v1\/applications\/\S+ failed: 404/);
+    assert.match(run.stderr, /No app has the id \S+, or your token cannot see it\. Check the id, or list the apps of your org with: wxadmin apps list/);
   });
 
   test("unknown app name exits 1", async () => {
     const run = await cli.run(["apps", "show", "no app has this name"]);
     assertExit(run, 1);
-    assert.match(run.stderr, /No application named "no app has this name"/);
+    assert.match(run.stderr, /"no app has this name" is neither an app id nor the name of an app in your org /);
+    assert.match(run.stderr, /An app of another org is found only by its id\./);
+  });
+
+  test("admin authorize unknown id exits 1", async () => {
+    const run = await cli.run(["apps", "authorize", encodeId("APPLICATION", randomUUID()), "--token-file", path("admin.token")]);
+    assertExit(run, 1);
+    assert.match(run.stderr, /No service app has the id \S+: check the id with the developer who shared it/);
   });
 
   test("refused connection exits 1", async () => {
@@ -296,6 +436,37 @@ describe("API failures", () => {
     const run = await cli.run(["whoami", "--base-url", `http://127.0.0.1:${port}/v1`]);
     assertExit(run, 1);
     assert.match(run.stderr, /wxadmin: error: .*gave up after \d+ attempts/);
+    assert.match(run.stderr, new RegExp(`Check the base URL http://127\\.0\\.0\\.1:${port}/v1 \\(from the --base-url flag; set it with --base-url or WEBEX_BASE_URL\\) and that the server there is running`));
+  });
+
+  test("refused connection names variable", async () => {
+    const port = await findClosedPort();
+    const run = await cli.run(["whoami", "--quiet"], { env: { WEBEX_BASE_URL: `http://127.0.0.1:${port}/v1` } });
+    assertExit(run, 1);
+    assert.match(run.stderr, /\(from WEBEX_BASE_URL; set it with/);
+  });
+
+  test("blocked port fails at once", async () => {
+    const run = await cli.run(["whoami", "--base-url", "http://127.0.0.1:1/v1"]);
+    assertExit(run, 1);
+    assert.match(run.stderr, /bad port, a port that fetch never connects to/);
+    assert.match(run.stderr, /1 attempt\)/);
+    assert.doesNotMatch(run.stderr, /retrying/);
+  });
+
+  test("base URL without v1 hints", async () => {
+    const run = await cli.run(["whoami", "--base-url", emulator.url.replace(/\/v1$/, "")]);
+    assertExit(run, 1);
+    assert.match(run.stderr, /404/);
+    assert.match(run.stderr, /does not end in \/v1, as Webex's \(https:\/\/webexapis\.com\/v1\) and the emulator's do; check the baseUrl option \(--base-url in the CLI\) or WEBEX_BASE_URL/);
+  });
+
+  test("verbose names token source", async () => {
+    const run = await cli.run(["whoami", "--verbose"]);
+    assertExit(run, 0);
+    assert.match(run.stderr, /Connecting to \S+ with a static access token from environment variable WEBEX_ACCESS_TOKEN\./);
+    assert.match(run.stderr, /^wxadmin info: GET \/v1\/people\/me 200 in \d+ ms requestId=WXADMIN_\S+ attempt=1$/m);
+    assert.doesNotMatch(run.stderr, /trackingId=|method=|path=/);
   });
 
   test("server error on create exits 1", async () => {
@@ -552,7 +723,23 @@ describe("shell flow", () => {
     });
     assertExit(run, 0);
     assert.match(run.stdout, /Access token: +\S+…\S+/);
-    assert.match(run.stderr, /Run again with --out FILE/);
+    assert.ok(
+      run.stderr.includes(`were not saved. To write them to a file only you can read, run:\n  wxadmin apps token ${appId} --org ${emulator.orgs.customer.id} --out FILE\n`),
+      describeRun(run),
+    );
+  });
+
+  test("apps token masks differ per token", async () => {
+    const runs = [];
+    for (let index = 0; index < 2; index += 1) {
+      runs.push(await cli.run(["apps", "token", appId, "--org", emulator.orgs.customer.id, "--secret-file", path("app.secret"), "--quiet"]));
+    }
+    const masks = runs.map((run) => run.stdout.match(/^  Access token: +(\S+),/m)?.[1] ?? "");
+    assert.match(masks[0] ?? "", /^\S{4}…\S{4}$/, runs.map(describeRun).join("\n"));
+    // Every token of an org ends in its UUID, so masks must end in characters from before it.
+    assert.notEqual(masks[0]?.slice(-4), masks[1]?.slice(-4));
+    assert.notEqual(masks[0]?.slice(-4), emulator.orgs.customer.uuid.slice(-4));
+    assert.match(runs[0]?.stderr ?? "x", /^$/, "--quiet drops the notice");
   });
 
   test("whoami reads pair file", async () => {
@@ -563,7 +750,7 @@ describe("shell flow", () => {
 
     const text = await cli.run(["whoami", "--token-file", path("pair.json")]);
     assertExit(text, 0);
-    assert.match(text.stdout, /^Token expires: +in 1\d days/m);
+    assert.match(text.stdout, /^Token expires: +in 14 days \(/m);
     assert.equal(text.stderr, "");
   });
 
@@ -616,7 +803,8 @@ describe("shell flow", () => {
     const run = await cli.run(["apps", "refresh", appId, "--from", path("pair.json"), "--secret-file", path("app.secret")]);
     assertExit(run, 0);
     assert.match(run.stdout, /Refresh token: +\S+…\S+ \(unchanged\)/);
-    assert.match(run.stderr, /Run again with --out FILE/);
+    const command = `wxadmin apps refresh --from ${path("pair.json")} --secret-file ${path("app.secret")} --out ${path("pair.json")}`;
+    assert.ok(run.stderr.includes(`run:\n  ${command}\n`), describeRun(run));
   });
 
   test("apps refresh needs pair file", async () => {
@@ -648,11 +836,26 @@ describe("shell flow", () => {
 
   test("old secret is rejected", async () => {
     const token = await cli.run(["apps", "token", appId, "--org", emulator.orgs.customer.id, "--secret-file", path("app.secret")]);
-    assertExit(token, 1);
+    assertExit(token, 3);
     assert.match(token.stderr, /400/);
+    assert.match(token.stderr, /^wxadmin: error: Webex rejected the client secret from the file .*app\.secret for app /);
+    assert.match(token.stderr, /Check that .*app\.secret holds the app's current client secret/);
+    assert.ok(token.stderr.includes(`wxadmin apps regenerate-secret ${appId} --secret-out FILE`), describeRun(token));
 
     const refresh = await cli.run(["apps", "refresh", "--from", path("pair.json"), "--secret-file", path("app.secret")]);
     assertExit(refresh, 3);
+    assert.match(refresh.stderr, /^wxadmin: error: Refreshing the token pair in .*pair\.json was rejected\. Webex rejected the client secret from the file .*app\.secret/);
+    assert.match(refresh.stderr, /Webex's response: POST \/v1\/access_token failed: 400/);
+    assert.doesNotMatch(refresh.stderr, /getToken/);
+  });
+
+  test("old secret from environment", async () => {
+    const run = await cli.run(["apps", "token", appId, "--org", emulator.orgs.customer.id, "--quiet"], {
+      env: { WEBEX_CLIENT_SECRET: firstSecret },
+    });
+    assertExit(run, 3);
+    assert.match(run.stderr, /Webex rejected the client secret from the WEBEX_CLIENT_SECRET environment variable/);
+    assert.match(run.stderr, /Set WEBEX_CLIENT_SECRET to the app's current client secret/);
   });
 
   test("new secret from environment works", async () => {
@@ -670,9 +873,48 @@ describe("shell flow", () => {
       const run = await cli.run(["whoami", "--token-file", path("pair2.json")]);
       assertExit(run, 3);
       assert.match(run.stderr, /401/);
+      // The pair file's own expiry is still ahead, so the token must have been revoked.
+      assert.match(run.stderr, /Webex rejected the access token in .*pair2\.json before its expiry/);
+      const refresh = `wxadmin apps refresh --from ${path("pair2.json")} --secret-file FILE --out ${path("pair2.json")}`;
+      assert.ok(run.stderr.includes(`Refresh the pair with: ${refresh}.`), describeRun(run));
+      assert.match(run.stderr, /\(or set WEBEX_CLIENT_SECRET instead of --secret-file\)/);
     } finally {
       emulator.clock.reset();
     }
+  });
+
+  test("expired pair file hints with quiet", async () => {
+    const pair = JSON.parse(await readFile(path("pair2.json"), "utf8")) as Record<string, unknown>;
+    pair.accessExpiresAt = new Date(Date.now() - 2 * 3_600_000).toISOString();
+    await writeFile(path("expired.json"), JSON.stringify(pair), { mode: 0o600 });
+    emulator.clock.advance(15 * 86_400);
+    try {
+      const warned = await cli.run(["whoami", "--token-file", path("expired.json"), "--secret-file", path("app2.secret")]);
+      assertExit(warned, 3);
+      const refresh = `wxadmin apps refresh --from ${path("expired.json")} --secret-file ${path("app2.secret")} --out ${path("expired.json")}`;
+      assert.ok(warned.stderr.includes(`wxadmin: warning: The access token in ${path("expired.json")} expired 2 hours ago`), describeRun(warned));
+      assert.ok(warned.stderr.includes(`refresh the pair with: ${refresh}\n`), describeRun(warned));
+
+      const quiet = await cli.run(["whoami", "--token-file", path("expired.json"), "--secret-file", path("app2.secret"), "--quiet"]);
+      assertExit(quiet, 3);
+      assert.equal(quiet.stderr.trim().split("\n").length, 1, "the error line alone");
+      assert.ok(quiet.stderr.includes(`The access token in ${path("expired.json")} expired 2 hours ago`), describeRun(quiet));
+      assert.ok(quiet.stderr.includes(`Refresh the pair with: ${refresh}.`), describeRun(quiet));
+      assert.ok(quiet.stderr.includes(`get a new pair with: wxadmin apps token ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")} --out ${path("expired.json")}`), describeRun(quiet));
+    } finally {
+      emulator.clock.reset();
+    }
+  });
+
+  test("revoked refresh names commands", async () => {
+    emulator.revokeTokens({ appId, kind: "refresh" });
+    const run = await cli.run(["apps", "refresh", "--from", path("pair2.json"), "--secret-file", path("app2.secret")]);
+    assertExit(run, 3);
+    assert.match(run.stderr, /The refresh token in .*pair2\.json has expired or was revoked, or the app was deauthorized in org /);
+    const fetchAgain = `wxadmin apps token ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")} --out ${path("pair2.json")}`;
+    assert.ok(run.stderr.includes(`Get a new pair with: ${fetchAgain}.`), describeRun(run));
+    assert.ok(run.stderr.includes(`wxadmin token fetch --app ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")}`), describeRun(run));
+    assert.doesNotMatch(run.stderr, /getToken/);
   });
 
   test("orgs list prints JSON", async () => {
@@ -702,6 +944,42 @@ describe("shell flow", () => {
     const whoami = await cli.run(["whoami", "--token-file", path("pair2.json")]);
     assertExit(whoami, 3);
     assertExit(await cli.run(["apps", "show", appId]), 1);
+  });
+});
+
+describe("closed pipes", () => {
+  /** Runs the CLI with stdout or stderr closed by the reader before the first write, as `| head -0` does. */
+  async function runWithClosedStream(args: string[], closed: "stdout" | "stderr"): Promise<CliRun> {
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, WEBEX_BASE_URL: emulator.url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child[closed].destroy();
+    const open = closed === "stdout" ? "stderr" : "stdout";
+    let text = "";
+    child[open].setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+    const [code] = (await once(child, "close")) as [number | null];
+    return { args, code, stdout: open === "stdout" ? text : "", stderr: open === "stderr" ? text : "" };
+  }
+
+  test("closed stdout ends demo quietly", async () => {
+    const run = await runWithClosedStream(["demo", "--people", "5"], "stdout");
+    assertExit(run, 0);
+    assert.equal(run.stderr, "");
+  });
+
+  test("closed stdout ends help quietly", async () => {
+    for (const args of [["help", "apps"], ["apps", "token", "--help"]]) {
+      const run = await runWithClosedStream(args, "stdout");
+      assertExit(run, 0);
+      assert.equal(run.stderr, "");
+    }
+  });
+
+  test("closed stderr keeps exit code", async () => {
+    const run = await runWithClosedStream(["whoami"], "stderr");
+    assertExit(run, 2);
+    assert.equal(run.stdout, "");
   });
 });
 
@@ -787,6 +1065,12 @@ describe("secret scan", () => {
 
 function countRequests(method: string, pathname: string): number {
   return emulator.requestLog.filter((entry) => entry.method === method && entry.path.split("?")[0] === pathname).length;
+}
+
+/** Returns the entries of the "Global Options:" list of a help text. */
+function globalOptionEntries(help: string): string[] {
+  const start = help.indexOf("\nGlobal Options:\n");
+  return start === -1 ? [] : optionEntries(help.slice(start + 1));
 }
 
 /** Splits the option lists of a help text into one string per option. */

@@ -56,8 +56,34 @@ describe("demo command", () => {
     assert.match(run.stdout, /^Step 7\. /m);
   });
 
+  test("json prints one document", async () => {
+    const run = await cli.run(["demo", "--people", "5", "--json"]);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(run.stderr, "");
+    const document = JSON.parse(run.stdout) as { steps: DemoStep[]; result: { steps: number; peopleCount: number } };
+    assert.deepEqual(
+      document.steps.map((step) => step.number),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
+    assert.equal(document.steps[1]?.title, "Developer creates a service app");
+    assert.equal(document.result.steps, 7);
+    assert.equal(document.result.peopleCount, 5);
+    const accessExpires = document.steps[3]?.facts.find((fact) => fact.label === "Access expires")?.value as unknown as { expiresAt: string; lifetimeSeconds: number };
+    assert.ok(Date.parse(accessExpires.expiresAt) > Date.now());
+    assert.equal(accessExpires.lifetimeSeconds, 1_209_600);
+    const secret = document.steps[1]?.facts.find((fact) => fact.label === "Client secret")?.value;
+    assert.match(String(secret), /^\S{4}…\S{4} \(returned only at creation\)$/);
+  });
+
+  test("quiet prints final line", async () => {
+    const run = await cli.run(["demo", "--people", "5", "--quiet"]);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(run.stdout, "Done: all 7 steps worked. The emulator is stopped and its data is gone.\n");
+    assert.equal(run.stderr, "");
+  });
+
   test("output has no credentials", () => {
-    assert.equal(cli.runs.length, 2);
+    assert.equal(cli.runs.length, 4);
     for (const run of cli.runs) {
       assert.deepEqual(findCredentialShapes(run.stdout), [], "stdout");
       assert.deepEqual(findCredentialShapes(run.stderr), [], "stderr");

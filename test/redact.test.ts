@@ -7,6 +7,20 @@ describe("redact", () => {
     assert.equal(maskSecret("abcdefghijklmnopqrstuvwxyz"), "abcd…wxyz");
   });
 
+  test("maskSecret tells org tokens apart", () => {
+    // Webex tokens end in _<cluster>_<org UUID>, the same for every token of one org.
+    const suffix = "_P0A1_9ce301f0-b882-4f5c-ad01-0770feacb771";
+    const first = `ZmlyC${"a".repeat(54)}XyZ1${suffix}`;
+    const second = `c2Vj${"b".repeat(55)}QrS2${suffix}`;
+    assert.equal(maskSecret(first), "Zmly…XyZ1");
+    assert.equal(maskSecret(second), "c2Vj…QrS2");
+    assert.notEqual(maskSecret(first), maskSecret(second));
+  });
+
+  test("maskSecret uses whole value for short head", () => {
+    assert.equal(maskSecret("ab_cdefghijklmnopqrstuvwxyz"), "ab_c…wxyz");
+  });
+
   test("maskSecret hides short values whole", () => {
     assert.equal(maskSecret("short-secret"), "****");
   });

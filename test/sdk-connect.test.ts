@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { encodeId } from "../src/ids.js";
-import { AuthError, InvalidInputError, PermissionError } from "../src/transport/errors.js";
+import { StaticTokenProvider } from "../src/auth/token-provider.js";
+import { AuthError, InvalidInputError, NotFoundError, PermissionError } from "../src/transport/errors.js";
 import { Webex } from "../src/webex.js";
 import { createCapturingLogger, createScriptedFetch } from "./helpers/sdk-fakes.js";
 
@@ -14,15 +15,15 @@ const forbidden = { message: "Missing scope", errors: [{ description: "Missing s
 
 type Reply = { status: number; body: unknown };
 
-function connectWith(organizations: Reply, me: Reply) {
+function connectWith(organizations: Reply, me: Reply, baseUrl = BASE) {
   const fetch = createScriptedFetch([
     (request) => {
-      const reply = request.url.endsWith("/organizations") ? organizations : me;
+      const reply = new URL(request.url).pathname.endsWith("/organizations") ? organizations : me;
       return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { "content-type": "application/json" } });
     },
   ]);
   const logger = createCapturingLogger();
-  return { connecting: Webex.connect({ accessToken: TOKEN, baseUrl: BASE, fetch, logger }), fetch, logger };
+  return { connecting: Webex.connect({ accessToken: TOKEN, baseUrl, fetch, logger }), fetch, logger };
 }
 
 describe("Webex.connect", () => {
@@ -81,11 +82,50 @@ describe("Webex.connect", () => {
     await assert.rejects(connecting, AuthError);
   });
 
+  test("404 without v1 hints at base URL", async () => {
+    const noEndpoint = { message: "No endpoint at GET /organizations.", errors: [], trackingId: "T404" };
+    const { connecting } = connectWith({ status: 404, body: noEndpoint }, { status: 404, body: noEndpoint }, "https://webex.test");
+    await assert.rejects(connecting, (error: unknown) => {
+      assert.ok(error instanceof NotFoundError);
+      assert.equal(error.status, 404);
+      assert.match(error.message, /^GET \/organizations failed: 404/);
+      assert.match(error.message, /The base URL https:\/\/webex\.test does not end in \/v1, as Webex's \(https:\/\/webexapis\.com\/v1\)/);
+      return true;
+    });
+  });
+
+  test("404 with v1 has no hint", async () => {
+    const noEndpoint = { message: "No endpoint at GET /v1/organizations.", errors: [], trackingId: "T404" };
+    const { connecting } = connectWith({ status: 404, body: noEndpoint }, { status: 404, body: noEndpoint });
+    await assert.rejects(connecting, (error: unknown) => {
+      assert.ok(error instanceof NotFoundError);
+      assert.doesNotMatch(error.message, /does not end in \/v1/);
+      return true;
+    });
+  });
+
+  test("403 then 404 without v1 hints", async () => {
+    const { connecting } = connectWith({ status: 403, body: forbidden }, { status: 404, body: { message: "No endpoint." } }, "https://webex.test/api");
+    await assert.rejects(connecting, (error: unknown) => {
+      assert.ok(error instanceof NotFoundError);
+      assert.match(error.message, /The base URL https:\/\/webex\.test\/api does not end in \/v1/);
+      return true;
+    });
+  });
+
   test("logs the token source, not the token", async () => {
     const { connecting, logger } = connectWith({ status: 200, body: { items: [{ id: ORG_A, displayName: "A" }] } }, { status: 200, body: { id: "me", orgId: ORG_A } });
     await connecting;
     assert.match(logger.lines[0]?.message ?? "", /^Connecting to https:\/\/webex\.test\/v1 with a static access token from accessToken option\.$/);
     assert.equal(logger.text().includes(TOKEN), false);
+  });
+
+  test("logs a provider's own source", async () => {
+    const fetch = createScriptedFetch([{ status: 200, body: { id: "me", orgId: ORG_A, items: [{ id: ORG_A, displayName: "A" }] } }]);
+    const logger = createCapturingLogger();
+    const tokenProvider = new StaticTokenProvider(TOKEN, { source: "environment variable WEBEX_ACCESS_TOKEN" });
+    await Webex.connect({ tokenProvider, baseUrl: BASE, fetch, logger });
+    assert.match(logger.lines[0]?.message ?? "", /with a static access token from environment variable WEBEX_ACCESS_TOKEN\.$/);
   });
 
   test("rejects both token and provider", async () => {

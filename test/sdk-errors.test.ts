@@ -2,12 +2,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Emulator } from "../src/emulator/index.js";
+import { registerSecret } from "../src/redact.js";
 import {
   AuthError,
   BadRequestError,
   InvalidInputError,
+  NotFoundError,
   PermissionError,
   TokenRefreshError,
+  withAdvice,
 } from "../src/transport/errors.js";
 import type { CreateServiceApplicationInput } from "../src/resources/applications.js";
 import { Webex } from "../src/webex.js";
@@ -246,5 +249,34 @@ describe("input errors", () => {
   test("too many person ids", () => {
     const ids = Array.from({ length: 86 }, (_unused, index) => `id-${index}`);
     assert.throws(() => developer.org.people.list({ id: ids }), /at most 85 in one list request, got 86/);
+  });
+});
+
+describe("withAdvice", () => {
+  test("copies error with advice", () => {
+    const original = new NotFoundError("GET /v1/applications/x failed: 404 Not Found.", {
+      method: "GET",
+      path: "/v1/applications/x",
+      status: 404,
+      trackingId: "T404",
+      attempts: 1,
+    });
+    const advised = withAdvice(original, "Check the id.");
+
+    assert.ok(advised instanceof NotFoundError);
+    assert.notEqual(advised, original);
+    assert.equal(advised.message, "GET /v1/applications/x failed: 404 Not Found. Check the id.");
+    assert.equal(advised.code, "not_found");
+    assert.equal(advised.status, 404);
+    assert.equal(advised.trackingId, "T404");
+    assert.equal(advised.path, "/v1/applications/x");
+    assert.equal(original.message, "GET /v1/applications/x failed: 404 Not Found.");
+  });
+
+  test("masks a registered secret in advice", () => {
+    const secret = "advice-planted-secret-0123456789";
+    registerSecret(secret);
+    const advised = withAdvice(new AuthError("401 Unauthorized."), `Token ${secret} was rejected.`);
+    assert.equal(advised.message.includes(secret), false);
   });
 });

@@ -103,6 +103,10 @@ describe("decideRetry", () => {
     assert.deepEqual(decideRetry(state({ kind: "network", idempotent: false, neverSent: true }), settings), { action: "backoff" });
   });
 
+  test("never retries a permanent failure", () => {
+    assert.deepEqual(decideRetry(state({ kind: "network", neverSent: true, isPermanent: true }), settings), { action: "stop", reason: "not_retryable" });
+  });
+
   test("stops after maxRetries", () => {
     assert.deepEqual(decideRetry(state({ status: 503, retriesSpent: 3 }), settings), { action: "stop", reason: "exhausted" });
   });

@@ -385,6 +385,42 @@ describe("Transport", () => {
     assert.equal(logger.text().includes(TOKEN), false);
   });
 
+  test("log fields skip echoed trackingId", async () => {
+    const echo: ScriptedStep = (request) => new Response("{}", { status: 200, headers: { trackingid: request.headers.trackingid ?? "" } });
+    const { transport, logger } = setup([echo]);
+    await transport.request({ method: "GET", path: "/people/me" });
+    const [line] = logger.lines.filter((entry) => entry.level === "info");
+    assert.match(line?.message ?? "", /^GET \/v1\/people\/me 200 in \d+ ms$/);
+    assert.deepEqual(Object.keys(line?.fields ?? {}).sort(), ["attempt", "requestId"]);
+    assert.match(String(line?.fields?.requestId), /^WXADMIN_/);
+  });
+
+  test("blocked port is not retried", async () => {
+    // Node's own fetch refuses the port before connecting, so nothing leaves the machine.
+    const clock = createFakeClock();
+    const transport = new Transport({
+      baseUrl: "http://127.0.0.1:1/v1",
+      tokenProvider: new StaticTokenProvider(TOKEN),
+      sleep: clock.sleep,
+      now: clock.now,
+    });
+    await assert.rejects(transport.request({ method: "GET", path: "/people/me" }), (error: unknown) => {
+      assert.ok(error instanceof NetworkError);
+      assert.equal(error.attempts, 1);
+      assert.match(error.message, /network error: bad port, a port that fetch never connects to .*so it was not retried \(no trackingId, 1 attempt\)/);
+      return true;
+    });
+    assert.deepEqual(clock.delays, []);
+  });
+
+  test("scripted bad port is not retried", async () => {
+    const badPort = new TypeError("fetch failed", { cause: new Error("bad port") });
+    const { transport, fetch, clock } = setup([{ throw: badPort }, { status: 200, body: {} }]);
+    await assert.rejects(transport.request({ method: "GET", path: "/x" }), NetworkError);
+    assert.equal(fetch.requests.length, 1);
+    assert.deepEqual(clock.delays, []);
+  });
+
   test("times out while waiting for headers", async () => {
     let lateBodyCancelled = false;
     let answer: (response: Response) => void = () => undefined;

@@ -604,3 +604,28 @@ describe("FileTokenStore across processes", () => {
     assert.match(logger.text(), new RegExp(`process ${holder.pid} no longer exists`));
   });
 });
+
+describe("stored entry inspection", () => {
+  const stores: Array<[string, () => Promise<MemoryTokenStore | FileTokenStore>]> = [
+    ["memory", async () => new MemoryTokenStore()],
+    ["file", async () => new FileTokenStore({ path: path.join(await freshFolder(), "tokens.json") })],
+  ];
+
+  for (const [name, createStore] of stores) {
+    test(`${name} store masks tokens in inspect`, async () => {
+      const store = await createStore();
+      const entry = buildEntry(CLIENT_ID, ORG_ID, 7, 48);
+      await store.set(entry);
+
+      const fetched = await store.get({ clientId: CLIENT_ID, orgId: ORG_ID });
+      assert.ok(fetched);
+      const listed = await store.list();
+      for (const shown of [inspect(fetched, { depth: 5 }), inspect(listed, { depth: 5 })]) {
+        assert.ok(!shown.includes(entry.tokens.access_token), `inspect output shows the access token: ${shown}`);
+        assert.ok(!shown.includes(entry.tokens.refresh_token), `inspect output shows the refresh token: ${shown}`);
+        assert.match(shown, /expires_in: 1209600/);
+      }
+      assert.equal(JSON.parse(JSON.stringify(fetched)).tokens.access_token, entry.tokens.access_token);
+    });
+  }
+});

@@ -16,6 +16,7 @@ import { InvalidInputError } from "../transport/errors.js";
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STALE_LOCK_MS, withFileLock } from "./file-lock.js";
 import {
   KeyedMutex,
+  maskStoredTokenInspection,
   compareEntries,
   tokenStoreKey,
   validateStoredToken,
@@ -93,7 +94,8 @@ export class FileTokenStore implements TokenStore {
   /** @throws InvalidInputError when the file or folder is readable by others, or the file is invalid */
   async get(key: TokenStoreKey): Promise<StoredToken | undefined> {
     const contents = await this.#read();
-    return contents.get(tokenStoreKey(key.clientId, key.orgId));
+    const entry = contents.get(tokenStoreKey(key.clientId, key.orgId));
+    return entry === undefined ? undefined : maskStoredTokenInspection(entry);
   }
 
   /** @throws InvalidInputError when the entry is incomplete, the file or folder is readable by others, or the file is invalid */
@@ -118,7 +120,7 @@ export class FileTokenStore implements TokenStore {
   /** @throws InvalidInputError when the file or folder is readable by others, or the file is invalid */
   async list(): Promise<StoredToken[]> {
     const contents = await this.#read();
-    return [...contents.values()].sort(compareEntries);
+    return [...contents.values()].map(maskStoredTokenInspection).sort(compareEntries);
   }
 
   /**

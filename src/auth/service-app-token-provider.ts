@@ -15,9 +15,7 @@ import type { Logger } from "../logger.js";
 import { registerSecret } from "../redact.js";
 import { chooseBaseUrl } from "../transport/base-url.js";
 import { InvalidInputError, TokenRefreshError } from "../transport/errors.js";
-import type { SleepFunction } from "../transport/rate-limit.js";
-import { Transport } from "../transport/request.js";
-import type { RetryOptions } from "../transport/retry.js";
+import { Transport, type ConnectionOptions } from "../transport/request.js";
 import {
   buildMissingEntryError,
   buildRefreshRejection,
@@ -41,8 +39,12 @@ export interface TokenManagerOptions {
   appId?: string;
 }
 
-/** Options of `ServiceAppTokenProvider`. */
-export interface ServiceAppTokenProviderOptions {
+/**
+ * Options of `ServiceAppTokenProvider`. The connection settings apply to its token requests
+ * (the refresh grant and re-mints), and its logger also receives refresh notices (info),
+ * warnings and rejections (error).
+ */
+export interface ServiceAppTokenProviderOptions extends ConnectionOptions {
   /** OAuth client id of the service app. */
   clientId: string;
   /** Client secret of the service app. Never logged. */
@@ -64,22 +66,6 @@ export interface ServiceAppTokenProviderOptions {
   refreshTokenWarningSeconds?: number;
   /** Refresh early when the refresh token has less than this many seconds left. Default 1209600 (14 days), capped at a quarter of its lifetime. */
   refreshTokenKeepAliveSeconds?: number;
-  /** API base URL. Default `WEBEX_BASE_URL` from the environment, else `https://webexapis.com/v1`. */
-  baseUrl?: string;
-  /** Timeout of each token request attempt in milliseconds. Default 30000. */
-  timeoutMs?: number;
-  /** Retry settings of the token requests; see `RetryOptions`. */
-  retry?: RetryOptions;
-  /** Receives refresh notices (info), warnings and rejections (error), redacted. Default silent. */
-  logger?: Logger;
-  /** The `fetch` implementation. Default the global `fetch`. */
-  fetch?: typeof fetch;
-  /** Waits between attempts. Default a timer. */
-  sleep?: SleepFunction;
-  /** Clock in epoch milliseconds that token expiry is measured on. Default `Date.now`. */
-  now?: () => number;
-  /** Cancels every token request. */
-  signal?: AbortSignal;
 }
 
 /** Payload of the `refreshed` and `reminted` events. */

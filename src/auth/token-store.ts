@@ -4,8 +4,9 @@
  * public so users can plug in their own store (a secrets manager, a database row).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { inspect } from "node:util";
 import { decodeId, encodeId, isUuid } from "../ids.js";
-import { registerSecret } from "../redact.js";
+import { maskSecret, registerSecret } from "../redact.js";
 import { InvalidInputError } from "../transport/errors.js";
 import type { TokenFields } from "./token.js";
 
@@ -132,6 +133,22 @@ export function validateStoredToken(value: unknown, where: string): StoredToken 
   return entry;
 }
 
+/**
+ * Makes `inspect()` (and so `console.log`) of an entry show its tokens masked. The hook is a
+ * non-enumerable symbol property, so `JSON.stringify` and `structuredClone` still see the full
+ * values that a store must write.
+ */
+export function maskStoredTokenInspection(entry: StoredToken): StoredToken {
+  Object.defineProperty(entry.tokens, inspect.custom, {
+    value: function inspectMaskedTokens(this: TokenFields): string {
+      return `{ access_token: '${maskSecret(this.access_token)}', expires_in: ${this.expires_in}, refresh_token: '${maskSecret(this.refresh_token)}', refresh_token_expires_in: ${this.refresh_token_expires_in}, token_type: '${this.token_type}' }`;
+    },
+    enumerable: false,
+    configurable: true,
+  });
+  return entry;
+}
+
 function validateTokenFields(tokens: Record<string, unknown> | undefined, where: string): TokenFields {
   if (tokens === null || typeof tokens !== "object" || Array.isArray(tokens)) {
     throw new InvalidInputError(`${where} has no tokens object; expected the five fields of a token response.`);
@@ -232,7 +249,7 @@ export class MemoryTokenStore implements TokenStore {
 
   async get(key: TokenStoreKey): Promise<StoredToken | undefined> {
     const entry = this.#entries.get(tokenStoreKey(key.clientId, key.orgId));
-    return entry === undefined ? undefined : structuredClone(entry);
+    return entry === undefined ? undefined : maskStoredTokenInspection(structuredClone(entry));
   }
 
   async set(entry: StoredToken): Promise<void> {
@@ -245,7 +262,7 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   async list(): Promise<StoredToken[]> {
-    return [...this.#entries.values()].map((entry) => structuredClone(entry)).sort(compareEntries);
+    return [...this.#entries.values()].map((entry) => maskStoredTokenInspection(structuredClone(entry))).sort(compareEntries);
   }
 
   withLock<T>(key: TokenStoreKey, work: () => Promise<T>): Promise<T> {

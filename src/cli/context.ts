@@ -10,9 +10,11 @@ import type { Command } from "commander";
 import type { FileTokenStore } from "../auth/file-token-store.js";
 import type { ServiceAppTokenProvider } from "../auth/service-app-token-provider.js";
 import type { StoredToken } from "../auth/token-store.js";
+import { StaticTokenProvider } from "../auth/token-provider.js";
 import { createConsoleLogger, type Logger, type LogLevel } from "../logger.js";
 import { maskSecret, redactText } from "../redact.js";
-import { InvalidInputError } from "../transport/errors.js";
+import { DEFAULT_BASE_URL } from "../transport/base-url.js";
+import { AuthError, InvalidInputError, NetworkError, withAdvice } from "../transport/errors.js";
 import { Webex } from "../webex.js";
 import {
   describeEntryApp,
@@ -23,8 +25,8 @@ import {
   requireStoredEntry,
   StoreWithoutRefresh,
 } from "./commands/token-shared.js";
-import { readTokenFile, type TokenFileContent } from "./credential-files.js";
-import { formatExpiry } from "./render.js";
+import { CLIENT_SECRET_ENV, readTokenFile, type TokenFileContent } from "./credential-files.js";
+import { formatExpiry, joinCommand, shellQuote } from "./render.js";
 
 /** Environment variable that contains the access token when no token flag is given. */
 export const ACCESS_TOKEN_ENV = "WEBEX_ACCESS_TOKEN";
@@ -44,6 +46,8 @@ export interface GlobalOptions {
   token?: string;
   tokenFile?: string;
   baseUrl?: string;
+  /** Source of `baseUrl`: `cli` for --base-url, `env` for WEBEX_BASE_URL, undefined for the default. */
+  baseUrlSource?: string;
   /** The org when `--org` was given once; commands that take several read `orgs`. */
   org?: string;
   /** Every `--org` value, in the order given (repeated flags and comma lists). */
@@ -206,7 +210,8 @@ export class CliContext {
    */
   async connectWithGivenToken(): Promise<Webex> {
     const token = await this.resolveGivenAccessToken();
-    return Webex.connect({ accessToken: token.value, baseUrl: this.options.baseUrl, logger: this.logger });
+    const tokenProvider = new StaticTokenProvider(token.value, { source: token.source });
+    return Webex.connect({ tokenProvider, baseUrl: this.options.baseUrl, logger: this.logger });
   }
 
   /**
@@ -296,10 +301,101 @@ export class CliContext {
     if (Number.isNaN(at.getTime()) || at.getTime() > Date.now()) {
       return;
     }
-    const file = this.options.tokenFile ?? "FILE";
     this.warn(
-      `The access token in ${file} expired ${formatExpiry(at)}; refresh it with: wxadmin apps refresh --from ${file} --out ${file}`,
+      `The access token in ${this.options.tokenFile ?? "the token file"} expired ${formatExpiry(at)}; refresh the pair with: ${this.#refreshCommand()}${this.#secretNote()}`,
     );
+  }
+
+  /**
+   * Adds to `error` the next step that only the CLI can name: which access token Webex rejected
+   * (401) and how to replace it, or which base URL could not be reached. Other errors are
+   * returned unchanged.
+   */
+  explainFailure(error: unknown): unknown {
+    if (error instanceof AuthError) {
+      const advice = this.#describeRejectedToken();
+      return advice === undefined ? error : withAdvice(error, advice);
+    }
+    if (error instanceof NetworkError) {
+      return withAdvice(error, this.#describeUnreachableBaseUrl());
+    }
+    return error;
+  }
+
+  #describeRejectedToken(): string | undefined {
+    // A given token comes first: "token fetch --app" sends the developer's token, not the app's.
+    const token = this.#givenToken;
+    if (token === undefined) {
+      return this.isServiceApp ? this.#describeRejectedStoredToken() : undefined;
+    }
+    const tokenFile = this.options.tokenFile;
+    const pair = token.pair;
+    if (tokenFile === undefined || pair === undefined) {
+      const fix = tokenFile === undefined ? "Pass a current token" : `Put a current token in ${tokenFile}`;
+      return (
+        `Webex rejected the access token from ${token.source}: it has expired, was revoked or was not copied whole. ` +
+        `${fix}: a personal token from developer.webex.com, or a service-app token pair written by ` +
+        `"wxadmin apps token APP_ID --org ORG_ID --secret-file FILE --out FILE" and read with --token-file FILE.`
+      );
+    }
+
+    const expiresAt = pair.accessExpiresAt === undefined ? Number.NaN : Date.parse(pair.accessExpiresAt);
+    let state = `Webex rejected the access token in ${tokenFile}: it has expired or was revoked.`;
+    if (expiresAt <= Date.now()) {
+      state = `The access token in ${tokenFile} expired ${formatExpiry(new Date(expiresAt))}.`;
+    } else if (expiresAt > Date.now()) {
+      state = `Webex rejected the access token in ${tokenFile} before its expiry, so it was revoked, or its app was deauthorized in the org or deleted.`;
+    }
+    const appId = typeof pair.appId === "string" ? pair.appId : "APP_ID";
+    const orgId = typeof pair.orgId === "string" ? pair.orgId : "ORG_ID";
+    const fetchCommand = joinCommand("wxadmin apps token", appId, "--org", orgId, this.#secretFileArgument(), "--out", shellQuote(tokenFile));
+    return (
+      `${state} Refresh the pair with: ${this.#refreshCommand()}. ` +
+      `If Webex rejects the refresh too, get a new pair with: ${fetchCommand}${this.#secretNote()}`
+    );
+  }
+
+  #describeRejectedStoredToken(): string {
+    const app = this.options.app ?? "APP_ID";
+    const org = this.options.org ?? "ORG_ID";
+    return (
+      `Webex rejected the stored token of service app ${app} in org ${org} even after a refresh: the app may have been deauthorized in the org or deleted. ` +
+      `Check with: wxadmin token status --app ${app}. A full admin of the org may need to authorize the app again (wxadmin apps authorize ${app}); ` +
+      `then store a new pair with: ${joinCommand("wxadmin token fetch --app", app, "--org", org, this.#secretFileArgument())}${this.#secretNote()}`
+    );
+  }
+
+  #describeUnreachableBaseUrl(): string {
+    const url = this.options.baseUrl ?? DEFAULT_BASE_URL;
+    const sources: Record<string, string> = { cli: "the --base-url flag", env: "WEBEX_BASE_URL" };
+    const source = sources[this.options.baseUrlSource ?? ""] ?? "the default";
+    return (
+      `Check the base URL ${url} (from ${source}; set it with --base-url or WEBEX_BASE_URL) and that the server there is running. ` +
+      `The emulator prints its URL when it starts: wxadmin emulator`
+    );
+  }
+
+  /** Returns the command that refreshes the pair of `--token-file` in place. */
+  #refreshCommand(): string {
+    const file = shellQuote(this.options.tokenFile ?? "FILE");
+    return joinCommand("wxadmin apps refresh --from", file, this.#secretFileArgument(), "--out", file);
+  }
+
+  /** Returns the client-secret flag of a suggested command: the given `--secret-file`, nothing when `WEBEX_CLIENT_SECRET` is set, else a placeholder. */
+  #secretFileArgument(): string {
+    if (this.options.secretFile !== undefined) {
+      return `--secret-file ${shellQuote(this.options.secretFile)}`;
+    }
+    return this.#hasSecretInEnv() ? "" : "--secret-file FILE";
+  }
+
+  /** Returns the note that follows a suggested command with the `--secret-file FILE` placeholder. */
+  #secretNote(): string {
+    return this.options.secretFile === undefined && !this.#hasSecretInEnv() ? ` (or set ${CLIENT_SECRET_ENV} instead of --secret-file)` : "";
+  }
+
+  #hasSecretInEnv(): boolean {
+    return Boolean(this.io.env[CLIENT_SECRET_ENV]?.trim());
   }
 }
 
@@ -310,9 +406,10 @@ export function contextFor(command: Command, io: CliIo): CliContext {
 
 /** Reads the options of `command` and its parents; `--org` arrives as a list (see `collectList`). */
 export function readGlobalOptions(command: Command): GlobalOptions {
-  const raw = command.optsWithGlobals<Omit<GlobalOptions, "org" | "orgs"> & { org?: string[] }>();
+  const raw = command.optsWithGlobals<Omit<GlobalOptions, "org" | "orgs" | "baseUrlSource"> & { org?: string[] }>();
   const orgs = raw.org ?? [];
-  return { ...raw, org: orgs.length === 1 ? orgs[0] : undefined, orgs };
+  const baseUrlSource = command.getOptionValueSourceWithGlobals("baseUrl");
+  return { ...raw, org: orgs.length === 1 ? orgs[0] : undefined, orgs, baseUrlSource };
 }
 
 function logLevelFor(options: GlobalOptions): LogLevel {
@@ -334,7 +431,12 @@ export function actionFor<Options>(io: CliIo, handler: CommandHandler<Options>):
     const command = actionArgs.at(-1) as Command;
     const options = withShadowedOptions(command, actionArgs.at(-2) as Options);
     const args = actionArgs.slice(0, -2).filter((arg): arg is string => typeof arg === "string");
-    await handler(contextFor(command, io), args, options);
+    const context = contextFor(command, io);
+    try {
+      await handler(context, args, options);
+    } catch (error) {
+      throw context.explainFailure(error);
+    }
   };
 }
 

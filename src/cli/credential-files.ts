@@ -44,6 +44,13 @@ export interface TokenFileContent {
 
 const FILE_ERROR_REASONS: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied" };
 
+/** Content each kind of credential file must have, for the message about an empty one. */
+const TOKEN_FILE_CONTENT = 'Put the access token in it, or use the JSON file written by "wxadmin apps token APP_ID --org ORG_ID --out FILE".';
+const PAIR_FILE_CONTENT = 'Give the file written by "wxadmin apps token APP_ID --org ORG_ID --out FILE", or run that command to write a new pair.';
+const SECRET_FILE_CONTENT =
+  `Put the app's client secret in it, or set ${CLIENT_SECRET_ENV} instead. ` +
+  'A lost secret cannot be read again; replace it with: wxadmin apps regenerate-secret APP_ID --secret-out FILE (the old secret then stops working).';
+
 /** Receives warnings about credential files, such as permissive modes. */
 export type WarningSink = (message: string) => void;
 
@@ -54,7 +61,7 @@ export type WarningSink = (message: string) => void;
  * @throws InvalidInputError when the file is missing, empty or in neither form.
  */
 export async function readTokenFile(path: string, warn: WarningSink): Promise<TokenFileContent> {
-  const text = await readCredentialFile(path, "token file", warn);
+  const text = await readCredentialFile(path, "token file", warn, TOKEN_FILE_CONTENT);
   if (text.startsWith("{")) {
     const pair = parseTokenPair(text, path, false);
     registerSecret(pair.access_token);
@@ -77,7 +84,7 @@ export async function readTokenFile(path: string, warn: WarningSink): Promise<To
  * @throws InvalidInputError when the file is missing or is not such a pair.
  */
 export async function readTokenPairFile(path: string, warn: WarningSink): Promise<TokenPairFile> {
-  const text = await readCredentialFile(path, "token pair file", warn);
+  const text = await readCredentialFile(path, "token pair file", warn, PAIR_FILE_CONTENT);
   if (!text.startsWith("{")) {
     throw new InvalidInputError(
       `Token pair file ${path} is not JSON; give the file written by "wxadmin apps token --out FILE".`,
@@ -92,7 +99,10 @@ export async function readTokenPairFile(path: string, warn: WarningSink): Promis
 /** A client secret and its source; messages name the source and never the secret. */
 export interface ClientSecret {
   value: string;
+  /** `file PATH` or `environment variable WEBEX_CLIENT_SECRET`. */
   source: string;
+  /** The `--secret-file` path, when the secret came from a file. */
+  file?: string;
 }
 
 /**
@@ -106,12 +116,12 @@ export async function readClientSecret(
   warn: WarningSink,
 ): Promise<ClientSecret> {
   if (secretFile !== undefined) {
-    const value = await readCredentialFile(secretFile, "client secret file", warn);
+    const value = await readCredentialFile(secretFile, "client secret file", warn, SECRET_FILE_CONTENT);
     if (/\s/.test(value)) {
       throw new InvalidInputError(`Invalid client secret file ${secretFile}: it contains more than one word. Expected only the secret.`);
     }
     registerSecret(value);
-    return { value, source: `file ${secretFile}` };
+    return { value, source: `file ${secretFile}`, file: secretFile };
   }
 
   const value = env[CLIENT_SECRET_ENV]?.trim();
@@ -210,7 +220,13 @@ async function moveIntoPlace(temporary: string, target: string, overwrite: boole
   }
 }
 
-async function readCredentialFile(path: string, what: string, warn: WarningSink): Promise<string> {
+/**
+ * Reads a credential file and returns its trimmed text, warning when other users can read it.
+ *
+ * @param emptyHint the next step when the file is empty: what it must contain
+ * @throws InvalidInputError when the file is missing, not a regular file, unreadable or empty
+ */
+async function readCredentialFile(path: string, what: string, warn: WarningSink, emptyHint: string): Promise<string> {
   let text: string;
   try {
     const info = await stat(path);
@@ -230,7 +246,7 @@ async function readCredentialFile(path: string, what: string, warn: WarningSink)
 
   const trimmed = text.trim();
   if (trimmed.length === 0) {
-    throw new InvalidInputError(`The ${what} ${path} is empty.`);
+    throw new InvalidInputError(`The ${what} ${path} is empty. ${emptyHint}`);
   }
   return trimmed;
 }

@@ -1,8 +1,9 @@
 /**
- * Parsers for option values, raising commander's usage error (exit code 2) on bad input, and the
- * rules for which commands take the global `--org` more than once and `--app`.
+ * Parsers for option values, raising commander's usage error (exit code 2) on bad input. Also the
+ * rules for which global options each command takes: `--org` more than once, `--app`, and the
+ * options that do not apply to a command group at all.
  */
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, type Command, type Option } from "commander";
 import { InvalidInputError } from "../transport/errors.js";
 
 /** Returns a commander parser that accepts whole numbers from `min` to `max`. */
@@ -30,7 +31,14 @@ export function collectList(value: string, previous: string[] | undefined): stri
 }
 
 const commandsTakingManyOrgs = new WeakSet<Command>();
-const commandsWithoutServiceApp = new WeakSet<Command>();
+
+/** The global options a command group takes, as long flags, and why it takes no others. */
+interface GlobalOptionLimit {
+  allowed: ReadonlySet<string>;
+  reason: string;
+}
+
+const globalOptionLimits = new WeakMap<Command, GlobalOptionLimit>();
 
 /** Lets `command` take `--org` more than once; every other command acts in one org. */
 export function allowManyOrgs(command: Command): Command {
@@ -38,21 +46,40 @@ export function allowManyOrgs(command: Command): Command {
   return command;
 }
 
-/** Rejects `--app` for `command` and its subcommands, which never run as a stored service app. */
-export function rejectServiceApp(command: Command): Command {
-  commandsWithoutServiceApp.add(command);
+/**
+ * Limits the global options that `command` and its subcommands take to `allowed` (long flags
+ * such as `--json`) and the options each command declares itself. Help lists only those, and
+ * `checkGlobalOptionUse` rejects the others when given on the command line.
+ *
+ * @param reason why the others do not apply, for the error message
+ */
+export function limitGlobalOptions(command: Command, allowed: string[], reason: string): Command {
+  globalOptionLimits.set(command, { allowed: new Set(allowed), reason });
   return command;
 }
 
 /**
- * Checks the global options against the command about to run: `--org` once unless the command
- * takes several, and `--app` only where a command can run as a stored service app.
+ * Returns true when the help of `command` lists the global `option`: the command takes it and
+ * does not declare an option of the same name itself, which help lists among its own options.
+ */
+export function isGlobalOptionShown(command: Command, option: Option): boolean {
+  if (option.long !== undefined && command.options.some((own) => own.long === option.long)) {
+    return false;
+  }
+  const limit = findGlobalOptionLimit(command);
+  return limit === undefined || option.long === undefined || limit.allowed.has(option.long);
+}
+
+/**
+ * Checks the global options against the command about to run: only options the command takes,
+ * `--org` once unless the command takes several, and `--app` without a token flag.
  *
  * @throws InvalidInputError (exit code 2) naming the option and the fix
  */
 export function checkGlobalOptionUse(command: Command): void {
   const options = command.optsWithGlobals<{ org?: string[]; app?: string; token?: string; tokenFile?: string }>();
   const name = commandPath(command);
+  rejectInapplicableOptions(command, name);
 
   const orgs = options.org ?? [];
   if (orgs.length > 1 && !commandsTakingManyOrgs.has(command)) {
@@ -64,20 +91,44 @@ export function checkGlobalOptionUse(command: Command): void {
   if (options.app === undefined) {
     return;
   }
-  for (let current: Command | null = command; current !== null; current = current.parent) {
-    if (commandsWithoutServiceApp.has(current)) {
-      throw new InvalidInputError(
-        `"wxadmin ${name}" does not take --app: the ${commandPath(current)} commands never run as a stored service app. ` +
-          `Remove --app; to manage stored tokens, use "wxadmin token".`,
-      );
-    }
-  }
   const isTokenCommand = name.split(" ")[0] === "token";
   if (!isTokenCommand && (options.token !== undefined || options.tokenFile !== undefined)) {
     throw new InvalidInputError(
       `--app runs "wxadmin ${name}" as the stored service app, so --token and --token-file would not be used. Remove either --app or the token flag.`,
     );
   }
+}
+
+/** Rejects a global option given on the command line that `command` does not take; see `limitGlobalOptions`. */
+function rejectInapplicableOptions(command: Command, name: string): void {
+  const found = findGlobalOptionLimit(command);
+  if (found === undefined) {
+    return;
+  }
+
+  const ownFlags = new Set(command.options.map((option) => option.long));
+  for (let ancestor = command.parent; ancestor !== null; ancestor = ancestor.parent) {
+    for (const option of ancestor.options) {
+      const flag = option.long;
+      if (flag === undefined || found.allowed.has(flag) || ownFlags.has(flag)) {
+        continue;
+      }
+      // Values from the environment (WEBEX_BASE_URL) are not the user's choice for this command.
+      if (ancestor.getOptionValueSource(option.attributeName()) === "cli") {
+        throw new InvalidInputError(`"wxadmin ${name}" does not take ${flag}: ${found.reason} Remove ${flag}.`);
+      }
+    }
+  }
+}
+
+function findGlobalOptionLimit(command: Command): GlobalOptionLimit | undefined {
+  for (let current: Command | null = command; current !== null; current = current.parent) {
+    const limit = globalOptionLimits.get(current);
+    if (limit !== undefined) {
+      return limit;
+    }
+  }
+  return undefined;
 }
 
 function commandPath(command: Command): string {

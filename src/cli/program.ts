@@ -3,10 +3,15 @@
  * codes (0 success, 1 API or network failure, 2 invalid usage or input, 3 a person must act,
  * 4 finished with some orgs failed).
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import { redactText } from "../redact.js";
 import { exitCodeFor, WebexError } from "../transport/errors.js";
 import { registerAppsCommands } from "./commands/apps.js";
+import { registerAuditCommand } from "./commands/audit.js";
+import { registerBackupCommand } from "./commands/backup.js";
+import { registerDiffCommand } from "./commands/diff.js";
+import { registerExportCommand } from "./commands/export.js";
+import { registerSnapshotsCommands } from "./commands/snapshots.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerEmulatorCommand } from "./commands/emulator.js";
 import { registerOrgsCommands } from "./commands/orgs.js";
@@ -15,7 +20,7 @@ import { TOKEN_STORE_ENV } from "./commands/token-shared.js";
 import { registerWhoamiCommand } from "./commands/whoami.js";
 import { ACCESS_TOKEN_ENV, type CliIo } from "./context.js";
 import { CLIENT_SECRET_ENV } from "./credential-files.js";
-import { checkGlobalOptionUse, collectList, rejectServiceApp } from "./options.js";
+import { checkGlobalOptionUse, collectList, isGlobalOptionShown, limitGlobalOptions } from "./options.js";
 
 /** Exit code of a usage error: an unknown option, a missing argument, an invalid value. */
 export const USAGE_EXIT_CODE = 2;
@@ -29,12 +34,18 @@ export function createProgram(io: CliIo): Command {
     .version(VERSION, "-V, --version", "Print the wxadmin version and exit.")
     .helpOption("-h, --help", "Show help for the command and exit.")
     .helpCommand("help [command]", "Show help for a command.")
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureHelp({
+      showGlobalOptions: true,
+      sortSubcommands: false,
+      visibleGlobalOptions(this: Help, command: Command): Option[] {
+        return Help.prototype.visibleGlobalOptions.call(this, command).filter((option) => isGlobalOptionShown(command, option));
+      },
+      optionDescription: describeOption,
+    })
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`wxadmin: ${text}`),
     });
 
   program
@@ -53,7 +64,7 @@ export function createProgram(io: CliIo): Command {
     .addOption(
       new Option(
         "--base-url <url>",
-        "API base URL; plain http:// only for loopback hosts. Default: https://webexapis.com/v1.",
+        "API base URL; plain http:// only for loopback hosts. Default: the WEBEX_BASE_URL environment variable, else https://webexapis.com/v1.",
       ).env("WEBEX_BASE_URL"),
     )
     .option(
@@ -99,21 +110,92 @@ Run any command that talks to an org as a stored service app (see "wxadmin token
   registerTokenCommands(program, io);
   registerEmulatorCommand(program, io);
   registerDemoCommand(program, io);
+  registerBackupCommand(program, io);
+  registerSnapshotsCommands(program, io);
+  registerExportCommand(program, io);
+  registerDiffCommand(program, io);
+  registerAuditCommand(program, io);
 
-  // The apps commands manage apps with a developer's or admin's token, and for apps token and
-  // apps authorize --org names the target org, so --app (run as a stored app) has no place there.
-  for (const name of ["apps", "emulator", "demo"]) {
-    const command = program.commands.find((candidate) => candidate.name() === name);
-    if (command !== undefined) {
-      rejectServiceApp(command);
-    }
-  }
+  limitCommandGroups(program);
   program.hook("preAction", (_program, actionCommand) => checkGlobalOptionUse(actionCommand));
 
   for (const command of allCommands(program)) {
     command.exitOverride();
+    command.configureOutput({ outputError: (text, write) => write(explainUsageError(command, text)) });
   }
   return program;
+}
+
+/**
+ * Returns the help text of an option: its description, plus commander's note of the choices,
+ * default and environment variable only for those the description does not already state,
+ * so help does not read "Default: 0. (default: 0)".
+ */
+export function describeOption(option: Option): string {
+  const text = option.description;
+  const notes: string[] = [];
+  if (option.argChoices !== undefined && !option.argChoices.every((choice) => text.includes(choice))) {
+    notes.push(`choices: ${option.argChoices.join(", ")}`);
+  }
+  const takesValue = option.required || option.optional;
+  if (option.defaultValue !== undefined && takesValue && !/\bDefault\b/i.test(text)) {
+    notes.push(`default: ${option.defaultValueDescription ?? JSON.stringify(option.defaultValue)}`);
+  }
+  if (option.envVar !== undefined && !text.includes(option.envVar)) {
+    notes.push(`env: ${option.envVar}`);
+  }
+  return notes.length === 0 ? text : `${text} (${notes.join(", ")})`;
+}
+
+const OUTPUT_OPTIONS = ["--version", "--json", "--verbose", "--quiet"];
+
+/** Limits the global options of the command groups to which only some of them apply. */
+function limitCommandGroups(program: Command): void {
+  const limits: Array<[name: string, allowed: string[], reason: string]> = [
+    [
+      "apps",
+      [...OUTPUT_OPTIONS, "--token", "--token-file", "--base-url", "--org"],
+      'the apps commands act with the access token of a developer or an admin, never as a stored service app, and --org names the org to act in. To manage stored tokens, use "wxadmin token".',
+    ],
+    ["emulator", OUTPUT_OPTIONS, "the emulator serves its own orgs and tokens and calls no API."],
+    ["demo", OUTPUT_OPTIONS, "the demo starts its own emulator and uses the tokens it seeds."],
+  ];
+  for (const [name, allowed, reason] of limits) {
+    const command = program.commands.find((candidate) => candidate.name() === name);
+    if (command !== undefined) {
+      limitGlobalOptions(command, allowed, reason);
+    }
+  }
+}
+
+/**
+ * Returns commander's usage error for `command` with a hint that points at the fix: the help of
+ * the command, and for a flag that would take a client secret, the two places a secret can come from.
+ */
+export function explainUsageError(command: Command, text: string): string {
+  // Commander quotes an unknown "--secret=VALUE" whole; a credential in it must not reach the terminal.
+  const message = text
+    .trimEnd()
+    .replace(/unknown option '(--[^=']*(?:secret|token|password|key)[^=']*)=[^']*'/i, "unknown option '$1=****'");
+  const lines = [`wxadmin: ${message}`];
+  if (/unknown option '--(client-)?secret(=[^']*)?'/.test(message)) {
+    lines.push(
+      `wxadmin: A client secret is never taken from a flag, because flags show in the process list and the shell history. ` +
+        `Pass --secret-file FILE (a file only you can read) or set ${CLIENT_SECRET_ENV}.`,
+    );
+  }
+  const name = ["wxadmin", ...commandNames(command)].join(" ");
+  const helpHint = /unknown command/.test(text) ? "for the list of commands" : "for its usage";
+  lines.push(`wxadmin: See "${name} --help" ${helpHint}.`);
+  return `${lines.join("\n")}\n`;
+}
+
+function commandNames(command: Command): string[] {
+  const names: string[] = [];
+  for (let current: Command | null = command; current?.parent; current = current.parent) {
+    names.unshift(current.name());
+  }
+  return names;
 }
 
 /**
@@ -123,11 +205,29 @@ Run any command that talks to an org as a stored service app (see "wxadmin token
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = createProgram(io);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(expandNestedHelp(program, argv), { from: "user" });
     return 0;
   } catch (error) {
     return reportError(error, io, argv.includes("--verbose"));
   }
+}
+
+/**
+ * Turns `help apps token` into `apps token --help`. Commander's help command takes one command
+ * name, so it would show the help of `apps` and ignore `token`. A path with an unknown command
+ * is passed on without `--help`, so commander reports that command as unknown.
+ */
+function expandNestedHelp(program: Command, argv: string[]): string[] {
+  const [first, ...rest] = argv;
+  if (first !== "help" || rest.length < 2 || rest.some((arg) => arg.startsWith("-"))) {
+    return argv;
+  }
+
+  let command: Command | undefined = program;
+  for (const name of rest) {
+    command = command?.commands.find((candidate) => candidate.name() === name || candidate.aliases().includes(name));
+  }
+  return command === undefined ? rest : [...rest, "--help"];
 }
 
 function reportError(error: unknown, io: CliIo, isVerbose: boolean): number {

@@ -11,14 +11,21 @@ const UNITS: Array<[name: string, seconds: number]> = [
 ];
 
 /**
- * Formats a duration in seconds with its two largest non-zero units, such as `14 days` or
- * `13 days 23 hours`. Negative durations are formatted by their absolute value.
+ * Formats a duration in seconds with its two largest units, rounded to the nearest whole of the
+ * smaller one: `14 days` for 13 days 23 hours 59 minutes, `13 days 23 hours` for 13 days 23 hours
+ * 20 minutes, `1 minute 5 seconds`. Negative durations are formatted by their absolute value.
  */
 export function formatDuration(seconds: number): string {
-  let rest = Math.round(Math.abs(seconds));
-  if (rest === 0) {
+  const total = Math.round(Math.abs(seconds));
+  if (total === 0) {
     return "0 seconds";
   }
+
+  // Rounding to the unit below the largest keeps two units, so a token that expires in
+  // 14 days minus the seconds since it was issued reads "14 days" everywhere.
+  const largest = UNITS.findIndex(([, size]) => total >= size);
+  const step = UNITS[largest + 1]?.[1] ?? 1;
+  let rest = Math.round(total / step) * step;
 
   const parts: string[] = [];
   for (const [name, size] of UNITS) {
@@ -89,4 +96,20 @@ export function renderTable(columns: TableColumn[], rows: string[][], indent = 0
 /** Formats a count with thousands separators, such as `10,000`. */
 export function formatCount(value: number): string {
   return value.toLocaleString("en-US");
+}
+
+/**
+ * Quotes `value` for a POSIX shell when it contains anything but letters, digits and `@%+=:,./_-`,
+ * so a suggested command with that path can be pasted as it is.
+ */
+export function shellQuote(value: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(value)) {
+    return value;
+  }
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Joins the parts of a suggested shell command, leaving out empty ones. */
+export function joinCommand(...parts: string[]): string {
+  return parts.filter((part) => part !== "").join(" ");
 }

@@ -44,8 +44,19 @@ export function isFullAdmin(identity: Identity): boolean {
 }
 
 /**
+ * True when `identity` may act in the org `orgUuid`: its own org, or a customer org that the
+ * identity's partner org manages (partner admins only).
+ */
+export function canAccessOrg(context: HandlerContext, identity: Identity, orgUuid: string): boolean {
+  if (orgUuid === identity.person.orgUuid) {
+    return true;
+  }
+  return identity.kind === "person" && isAdmin(identity) && context.state.orgs.get(orgUuid)?.partnerUuid === identity.person.orgUuid;
+}
+
+/**
  * Resolves the org a request acts on: the caller's own org, or the `orgId` query parameter,
- * which may only name the caller's own org because no seeded identity administers other orgs.
+ * which may name the caller's own org or, for a partner admin, a customer org the partner manages.
  * @throws ApiError 403 when `orgId` names another org, 400 when it is not an org id.
  */
 export function resolveTargetOrg(request: EmulatorRequest, context: HandlerContext, identity: Identity): OrgRecord {
@@ -62,8 +73,8 @@ export function resolveTargetOrg(request: EmulatorRequest, context: HandlerConte
     throw new ApiError(400, `Invalid orgId "${requested}".`, { description: "orgId must be the base64 id of an organization." });
   }
   const org = context.state.findOrg(requested);
-  if (!org || org.uuid !== ownUuid) {
-    throw forbidden(`The caller is not allowed to access organization ${requested}; it is not the caller's own organization.`);
+  if (!org || !canAccessOrg(context, identity, org.uuid)) {
+    throw forbidden(`The caller is not allowed to access organization ${requested}; it is neither the caller's own organization nor one its partner organization manages.`);
   }
   return org;
 }

@@ -1,38 +1,58 @@
 /**
- * Local Webex API emulator: serves organizations, people, licenses, locations, applications
- * and the Service App token endpoints on a loopback port, with seeded orgs, a settable clock,
- * a per-token rate limit and fault injection.
+ * Local Webex API emulator: serves organizations, people, licenses, locations, the Webex
+ * Calling configuration lists, applications and the Service App token endpoints on a loopback
+ * port, with seeded orgs (a partner with many customer orgs on request), data that changes on
+ * request, a settable clock, a per-token rate limit and fault injection.
  */
 import type { AddressInfo } from "node:net";
 import { createClock } from "./clock.js";
 import { CredentialStore } from "./credentials.js";
+import { createEmulatorData } from "./emulator-data.js";
 import { FaultPlan } from "./faults.js";
 import type { HandlerContext } from "./http.js";
 import { isLoopbackHost } from "./loopback.js";
+import { mutateOrg } from "./mutate.js";
 import { addPersonWithToken } from "./personal-tokens.js";
 import { RateLimiter } from "./rate-limit.js";
 import { Router } from "./router.js";
 import { applicationRoutes } from "./routes/applications.js";
 import { authorizationRoutes } from "./routes/authorizations.js";
+import { callFeatureRoutes } from "./routes/call-features.js";
+import { callingLocationRoutes } from "./routes/calling-locations.js";
 import { licenseRoutes } from "./routes/licenses.js";
 import { locationRoutes } from "./routes/locations.js";
+import { numberRoutes } from "./routes/numbers.js";
 import { organizationRoutes } from "./routes/organizations.js";
 import { peopleRoutes } from "./routes/people.js";
+import { queueAgentRoutes } from "./routes/queue-agents.js";
 import { tokenRoutes } from "./routes/tokens.js";
 import { checkLifetime, configureTokens, revokeTokens } from "./token-controls.js";
 import { PERSONAL_SCOPES } from "./scopes.js";
 import { seedState } from "./seed.js";
 import { createEmulatorServer } from "./server.js";
 import { EmulatorState } from "./state.js";
-import type { Emulator, EmulatorOptions, RequestLogEntry } from "./types.js";
+import type { Emulator, EmulatorOptions, EmulatorOrg, RequestLogEntry } from "./types.js";
 
 export type {
+  CallFeatureInput,
+  CallFeaturePatch,
+  CallingInput,
+  DataChange,
+  DataKind,
   Emulator,
   EmulatorClock,
+  EmulatorData,
   EmulatorOptions,
   EmulatorOrg,
   InjectedFault,
+  LicensePatch,
+  LocationInput,
+  LocationPatch,
+  MutateOptions,
+  NumberInput,
   PersonalTokenRequest,
+  PersonInput,
+  PersonPatch,
   RandomFaultOptions,
   RateLimitOptions,
   RequestLogEntry,
@@ -46,6 +66,8 @@ const DEFAULTS = {
   host: "127.0.0.1",
   randomSeed: 1,
   people: 300,
+  orgs: 1,
+  customerOrgPeople: 50,
   accessTokenLifetimeSeconds: 1_209_600,
   refreshTokenLifetimeSeconds: 7_776_000,
   personalTokenLifetimeSeconds: 43_200,
@@ -69,7 +91,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const world = seedState(state, {
     fixture: options.seed ?? "demo",
     randomSeed,
-    people: options.people ?? DEFAULTS.people,
+    people: checkCount("people", options.people, DEFAULTS.people, MAX_PEOPLE),
+    orgs: checkCount("orgs", options.orgs, DEFAULTS.orgs, MAX_ORGS),
+    customerOrgPeople: checkCount("customerOrgPeople", options.customerOrgPeople, DEFAULTS.customerOrgPeople, MAX_PEOPLE),
+    overConsumedLicense: options.overConsumedLicense ?? false,
   });
   const credentials = new CredentialStore(clock.now, {
     accessSeconds: checkLifetime("accessTokenLifetimeSeconds", options.accessTokenLifetimeSeconds, DEFAULTS.accessTokenLifetimeSeconds),
@@ -85,10 +110,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 
   const router = new Router();
-  for (const routes of [organizationRoutes, peopleRoutes, licenseRoutes, locationRoutes, applicationRoutes, authorizationRoutes, tokenRoutes]) {
+  const routeGroups = [
+    organizationRoutes,
+    peopleRoutes,
+    licenseRoutes,
+    locationRoutes,
+    callingLocationRoutes,
+    numberRoutes,
+    queueAgentRoutes,
+    callFeatureRoutes,
+    applicationRoutes,
+    authorizationRoutes,
+    tokenRoutes,
+  ];
+  for (const routes of routeGroups) {
     router.add(routes);
   }
   const faults = new FaultPlan(options.faults, randomSeed);
+  let mutations = 0;
   const requestLog: RequestLogEntry[] = [];
   const { server, cancelPending } = createEmulatorServer({
     router,
@@ -114,10 +153,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokens: {
       developer: credentials.issuePersonalToken(world.developer, PERSONAL_SCOPES),
       customerAdmin: credentials.issuePersonalToken(world.customerAdmin, PERSONAL_SCOPES),
+      partnerAdmin: credentials.issuePersonalToken(world.partnerAdmin, PERSONAL_SCOPES),
     },
     orgs: {
       developer: summarizeOrg(world.developerOrg),
       customer: summarizeOrg(world.customerOrg),
+      partner: summarizeOrg(world.partnerOrg),
+      customers: world.customerOrgs.map(summarizeOrg),
+    },
+    data: createEmulatorData(context),
+    mutate: (mutateOptions = {}) => {
+      mutations += 1;
+      // Each call without a seed gets its own, derived from the emulator's seed and the call count.
+      return mutateOrg(context, mutateOptions, randomSeed * 31 + mutations * 7919);
     },
     clock,
     inject: (fault) => faults.inject(fault),
@@ -130,8 +178,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-function summarizeOrg(org: { id: string; uuid: string; displayName: string }): { id: string; uuid: string; displayName: string } {
+function summarizeOrg(org: { id: string; uuid: string; displayName: string }): EmulatorOrg {
   return { id: org.id, uuid: org.uuid, displayName: org.displayName };
+}
+
+/** Customer orgs the partner may manage; each is seeded in full, so the bound keeps start-up time in check. */
+const MAX_ORGS = 1000;
+/** People per org; memory grows by roughly 1 KB per person. */
+const MAX_PEOPLE = 1_000_000;
+
+/** Returns `value ?? fallback` after checking it is a whole number from 1 to `max`. @throws RangeError naming the option otherwise */
+function checkCount(name: string, value: number | undefined, fallback: number, max: number): number {
+  const count = value ?? fallback;
+  if (!Number.isInteger(count) || count < 1 || count > max) {
+    throw new RangeError(`${name} must be a whole number from 1 to ${max}, got ${value}.`);
+  }
+  return count;
 }
 
 async function stopServer(server: import("node:http").Server, cancelPending: () => void): Promise<void> {

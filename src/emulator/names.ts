@@ -55,3 +55,26 @@ export const PLACES = [
 export const STATUSES = [
   "active", "active", "active", "inactive", "inactive", "inactive", "meeting", "call", "DoNotDisturb", "OutOfOffice", "unknown",
 ] as const;
+
+/** Words of generated customer org names: a first part and a line of business. */
+export const COMPANY_NAMES = [
+  "Northwind", "Blue Harbor", "Summit Ridge", "Riverside", "Pinecrest", "Lakeshore", "Redwood", "Silver Oak",
+  "Granite Peak", "Maple Grove", "Harborview", "Sunrise", "Ironbridge", "Westfield", "Clearwater", "Stonegate",
+] as const;
+
+export const COMPANY_TRADES = [
+  "Dental Group", "Logistics", "Legal LLP", "Hotels", "Clinics", "Foods", "Insurance", "Realty",
+  "Engineering", "Credit Union", "Schools", "Manufacturing", "Pharmacy", "Retail", "Consulting", "Transit",
+] as const;
+
+export const STREET_NAMES = [
+  "Main Street", "Oak Avenue", "Market Street", "Commerce Drive", "Lake Road", "Park Avenue", "Harbor Way", "Elm Street",
+] as const;
+
+/** Names of call queues and hunt groups, put after the location name. */
+export const QUEUE_NAMES = ["Support", "Sales", "Billing", "Help Desk", "Orders", "Escalations", "Returns", "Scheduling"] as const;
+export const HUNT_GROUP_NAMES = ["Front Desk", "Reception", "Facilities", "Dispatch", "On Call", "Warehouse Floor"] as const;
+export const AUTO_ATTENDANT_NAMES = ["Main Line", "After Hours", "Directory"] as const;
+
+/** Routing policies of call queues and hunt groups. */
+export const HUNT_POLICIES = ["CIRCULAR", "REGULAR", "SIMULTANEOUS", "UNIFORM", "WEIGHTED"] as const;

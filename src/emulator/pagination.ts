@@ -76,3 +76,55 @@ function findMatchFrom<T>(items: readonly T[], position: number, accept: (item: 
   }
   return -1;
 }
+
+/**
+ * Offset paging of the Webex Calling lists (`/telephony/config/...`): `start` is the zero-based
+ * offset in the list of matching objects, and the next link carries `start` and `max`.
+ */
+
+/** Reads `start`: 0 without one. @throws ApiError 400 for a value that is not a whole number of at least 0 */
+export function readStart(request: EmulatorRequest): number {
+  const raw = request.url.searchParams.get("start");
+  if (raw === null || raw === "") {
+    return 0;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw badRequest(`Invalid start value "${raw}".`, "start must be a zero-based offset: a whole number of at least 0.");
+  }
+  return value;
+}
+
+/**
+ * Returns the matches of `accept` from offset `start` on, at most `max` of them, with a next
+ * link when more matches follow. The scan stops at the first match past the page.
+ */
+export function paginateByOffset<T>(request: EmulatorRequest, items: readonly T[], max: number, accept?: (item: T) => boolean): Page<T> {
+  const start = readStart(request);
+  const page: T[] = [];
+  let matches = 0;
+  let hasMore = false;
+  for (const item of accept ? items : items.slice(start, start + max + 1)) {
+    if (accept && !accept(item)) {
+      continue;
+    }
+    if (accept && matches < start) {
+      matches += 1;
+      continue;
+    }
+    if (page.length === max) {
+      hasMore = true;
+      break;
+    }
+    page.push(item);
+  }
+  return { items: page, headers: hasMore ? { Link: buildOffsetLink(request, start + max, max) } : {} };
+}
+
+/** Builds the Link header value to the page at offset `start`, keeping every other query parameter. */
+export function buildOffsetLink(request: EmulatorRequest, start: number, max: number): string {
+  const next = new URL(request.url.href);
+  next.searchParams.set("start", String(start));
+  next.searchParams.set("max", String(max));
+  return `<${next.href}>; rel="next"`;
+}

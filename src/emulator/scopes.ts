@@ -33,4 +33,6 @@ export const REQUIRED_SCOPES = {
   licensesRead: ["spark-admin:licenses_read"],
   locationsRead: ["spark-admin:locations_read", "spark-admin:people_read", "spark-admin:device_read"],
   applicationsToken: ["spark:applications_token"],
+  /** The Webex Calling configuration lists and details under `/telephony/config`. */
+  telephonyConfigRead: ["spark-admin:telephony_config_read"],
 } as const;

@@ -1,18 +1,22 @@
 import { encodeId } from "../ids.js";
-import type { LicenseRecord, LocationRecord, OrgRecord, PersonRecord, RoleName } from "./model.js";
-import { DEPARTMENTS, FIRST_NAMES, LAST_NAMES, PLACES, STATUSES } from "./names.js";
+import type { LicenseRecord, OrgRecord, PersonRecord } from "./model.js";
+import { COMPANY_NAMES, COMPANY_TRADES } from "./names.js";
+import { BASE_MS, DAY_MS, PersonGenerator } from "./person-generator.js";
 import { createRandom, type Random } from "./random.js";
+import { seedCallFeatures, seedFindings, seedLocations, seedSpareNumbers } from "./seed-calling.js";
 import type { EmulatorState } from "./state.js";
-
-/** Fixed reference date of generated timestamps, so one seed always yields the same data. */
-const BASE_MS = Date.UTC(2025, 10, 1);
-const DAY_MS = 86_400_000;
 
 export interface SeedSettings {
   fixture: "demo" | "empty";
   randomSeed: number;
-  /** People in the customer org, its admin included. */
+  /** People in the first customer org, its admin included. */
   people: number;
+  /** Customer orgs the partner manages, the first customer org included. */
+  orgs: number;
+  /** People in each further customer org, its admin included. */
+  customerOrgPeople: number;
+  /** Seeds a license of the first customer org consumed beyond its total. */
+  overConsumedLicense: boolean;
 }
 
 /** The seeded orgs and the people whose personal tokens the emulator hands out. */
@@ -21,12 +25,17 @@ export interface SeededWorld {
   customerOrg: OrgRecord;
   developer: PersonRecord;
   customerAdmin: PersonRecord;
+  partnerOrg: OrgRecord;
+  partnerAdmin: PersonRecord;
+  /** Every customer org the partner manages; the first is `customerOrg`. */
+  customerOrgs: OrgRecord[];
 }
 
 /**
  * Loads a fixture into `state`. Both fixtures have the developer org with its developer (a
- * full admin) and the customer org with its full admin; `demo` adds locations, licenses and
- * generated people.
+ * full admin), the customer orgs with their full admins, and a partner org whose admin manages
+ * every customer org. `demo` adds locations, licenses, generated people and Webex Calling data,
+ * with a small share of audit findings.
  */
 export function seedState(state: EmulatorState, settings: SeedSettings): SeededWorld {
   const random = createRandom(settings.randomSeed);
@@ -35,17 +44,45 @@ export function seedState(state: EmulatorState, settings: SeedSettings): SeededW
   state.addOrg(developerOrg);
   state.addOrg(customerOrg);
 
+  let developer: PersonRecord;
+  let customerAdmin: PersonRecord;
   if (settings.fixture === "empty") {
-    const developer = createAdmin(random, developerOrg, "Jordan", "Rivera", []);
-    const customerAdmin = createAdmin(random, customerOrg, "Morgan", "Lee", []);
+    developer = createAdmin(random, developerOrg, "Jordan", "Rivera", []);
+    customerAdmin = createAdmin(random, customerOrg, "Morgan", "Lee", []);
     state.addPerson(developer);
     state.addPerson(customerAdmin);
-    return { developerOrg, customerOrg, developer, customerAdmin };
+  } else {
+    developer = seedDeveloperOrg(state, random, developerOrg);
+    customerAdmin = seedCustomerOrg(state, random, customerOrg, Math.max(1, settings.people), "Morgan", "Lee");
+    if (settings.overConsumedLicense) {
+      overConsumeLicense(customerOrg);
+    }
   }
 
-  const developer = seedDeveloperOrg(state, random, developerOrg);
-  const customerAdmin = seedCustomerOrg(state, random, customerOrg, Math.max(1, settings.people));
-  return { developerOrg, customerOrg, developer, customerAdmin };
+  // The partner and the further customer orgs draw from their own stream, so adding orgs does
+  // not change the data of the first two.
+  const partnerRandom = createRandom(settings.randomSeed ^ 0x5a17c0de);
+  const partnerOrg = createOrg(partnerRandom, "Wxadmin Partner Services", "wxadmin-partner.example", "wxadmin-partner", 2017);
+  state.addOrg(partnerOrg);
+  const partnerAdmin = createAdmin(partnerRandom, partnerOrg, "Casey", "Quinn", []);
+  state.addPerson(partnerAdmin);
+
+  customerOrg.partnerUuid = partnerOrg.uuid;
+  const customerOrgs = [customerOrg];
+  for (let index = 1; index < settings.orgs; index += 1) {
+    const org = createCustomerOrg(partnerRandom, index);
+    org.partnerUuid = partnerOrg.uuid;
+    state.addOrg(org);
+    if (settings.fixture === "empty") {
+      state.addPerson(createAdmin(partnerRandom, org, "Avery", "Brooks", []));
+    } else {
+      seedCustomerOrg(state, partnerRandom, org, Math.max(1, settings.customerOrgPeople), "Avery", "Brooks");
+      // Every further org has one over-consumed license, so a partner-wide audit finds some.
+      overConsumeLicense(org);
+    }
+    customerOrgs.push(org);
+  }
+  return { developerOrg, customerOrg, developer, customerAdmin, partnerOrg, partnerAdmin, customerOrgs };
 }
 
 function seedDeveloperOrg(state: EmulatorState, random: Random, org: OrgRecord): PersonRecord {
@@ -65,11 +102,9 @@ function seedDeveloperOrg(state: EmulatorState, random: Random, org: OrgRecord):
   return developer;
 }
 
-function seedCustomerOrg(state: EmulatorState, random: Random, org: OrgRecord, peopleCount: number): PersonRecord {
-  const locations = createLocations(random, org);
-  for (const location of locations) {
-    state.addLocation(location);
-  }
+/** Seeds a customer org with people, licenses and Webex Calling data; returns its full admin. */
+function seedCustomerOrg(state: EmulatorState, random: Random, org: OrgRecord, peopleCount: number, adminFirst: string, adminLast: string): PersonRecord {
+  const locations = seedLocations(state, random, org, peopleCount);
 
   const messaging = createLicense(random, org, "Messaging", 0);
   const meeting = createLicense(random, org, "Meeting - Webex Meeting Center", 0, org.siteUrl);
@@ -82,8 +117,8 @@ function seedCustomerOrg(state: EmulatorState, random: Random, org: OrgRecord, p
 
   const generator = new PersonGenerator(random, org, locations);
   const adminLicenses = [messaging.id, meeting.id, callingPro.id];
-  const customerAdmin = generator.withCalling(createAdmin(random, org, "Morgan", "Lee", adminLicenses));
-  state.addPerson(customerAdmin);
+  const admin = generator.withCalling(createAdmin(random, org, adminFirst, adminLast, adminLicenses));
+  state.addPerson(admin);
 
   for (let index = 1; index < peopleCount; index += 1) {
     const licenses = [messaging.id];
@@ -98,8 +133,11 @@ function seedCustomerOrg(state: EmulatorState, random: Random, org: OrgRecord, p
     state.addPerson(generator.next(licenses));
   }
 
+  seedCallFeatures(state, random, org, locations, generator.callingPeople);
+  seedSpareNumbers(state, random, org, locations, generator.callingPeople);
+  seedFindings(state, random, org, locations, { protectedPeople: new Set([admin]) });
   settleTotals(random, org);
-  return customerAdmin;
+  return admin;
 }
 
 /** Sets each license's total above its consumption, leaving some free units as a real org has. */
@@ -109,6 +147,24 @@ function settleTotals(random: Random, org: OrgRecord): void {
     const spare = Math.max(5, Math.ceil(consumed * (0.05 + random.next() * 0.2)));
     license.totalUnits = Math.ceil((consumed + spare) / 5) * 5;
   }
+}
+
+/** Lowers the total of the org's Webex Calling - Basic license to two units below its consumption (at least 0). */
+function overConsumeLicense(org: OrgRecord): void {
+  const license = org.licenses.find((candidate) => candidate.name === "Webex Calling - Basic");
+  if (license) {
+    license.totalUnits = Math.max(0, license.consumedByUsers + license.consumedByWorkspaces - 2);
+  }
+}
+
+/** Creates the `index`-th further customer org with a generated name. */
+function createCustomerOrg(random: Random, index: number): OrgRecord {
+  const first = COMPANY_NAMES[(index - 1) % COMPANY_NAMES.length]!;
+  const trade = COMPANY_TRADES[Math.floor((index - 1) / COMPANY_NAMES.length) % COMPANY_TRADES.length]!;
+  const round = Math.floor((index - 1) / (COMPANY_NAMES.length * COMPANY_TRADES.length));
+  const displayName = round === 0 ? `${first} ${trade}` : `${first} ${trade} ${round + 1}`;
+  const slug = displayName.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return createOrg(random, displayName, `${slug}.example`, slug, random.integer(2012, 2024));
 }
 
 function createOrg(random: Random, displayName: string, domain: string, site: string, year: number): OrgRecord {
@@ -123,32 +179,14 @@ function createOrg(random: Random, displayName: string, domain: string, site: st
     people: [],
     locations: [],
     licenses: [],
+    numbers: [],
+    callQueues: [],
+    huntGroups: [],
+    autoAttendants: [],
   };
 }
 
-function createLocations(random: Random, org: OrgRecord): LocationRecord[] {
-  const count = random.integer(2, 4);
-  const start = random.integer(0, PLACES.length - 1);
-  const locations: LocationRecord[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const place = PLACES[(start + index) % PLACES.length]!;
-    const uuid = random.uuid();
-    locations.push({
-      uuid,
-      id: encodeId("LOCATION", uuid),
-      orgUuid: org.uuid,
-      name: index === 0 ? `${place.city} HQ` : `${place.city} Office`,
-      routingPrefix: String(8100 + index * 100),
-      timeZone: place.timeZone,
-      city: place.city,
-      region: place.region,
-      country: place.country,
-    });
-  }
-  return locations;
-}
-
-function createLicense(random: Random, org: OrgRecord, name: string, workspaces: number, siteUrl?: string): LicenseRecord {
+export function createLicense(random: Random, org: OrgRecord, name: string, workspaces: number, siteUrl?: string): LicenseRecord {
   const uuid = random.uuid();
   const license: LicenseRecord = {
     uuid,
@@ -192,105 +230,4 @@ function createAdmin(random: Random, org: OrgRecord, firstName: string, lastName
     loginEnabled: true,
     ...(licenses.length > 1 ? { siteUrls: [org.siteUrl] } : {}),
   };
-}
-
-/**
- * Makes people with unique emails and extensions for one org. License arrays with the same
- * content are shared between people to keep large orgs small in memory.
- */
-class PersonGenerator {
-  readonly #random: Random;
-  readonly #org: OrgRecord;
-  readonly #locations: LocationRecord[];
-  /** Next free numeric suffix per email local part; 1 means the bare local part is still free. */
-  readonly #emailSuffixes = new Map<string, number>();
-  readonly #callingLicenseIds: Set<string>;
-  readonly #meetingLicenseIds: Set<string>;
-  readonly #licenseSets = new Map<string, readonly string[]>();
-  readonly #siteUrls: readonly string[];
-  #nextExtension = 1001;
-  #nextNumber = 0;
-
-  constructor(random: Random, org: OrgRecord, locations: LocationRecord[]) {
-    this.#random = random;
-    this.#org = org;
-    this.#locations = locations;
-    this.#siteUrls = [org.siteUrl];
-    this.#callingLicenseIds = new Set(org.licenses.filter((license) => license.name.startsWith("Webex Calling")).map((license) => license.id));
-    this.#meetingLicenseIds = new Set(org.licenses.filter((license) => license.name.startsWith("Meeting")).map((license) => license.id));
-  }
-
-  next(licenses: string[]): PersonRecord {
-    const random = this.#random;
-    const firstName = random.pick(FIRST_NAMES);
-    const lastName = random.pick(LAST_NAMES);
-    const team = random.pick(DEPARTMENTS);
-    const uuid = random.uuid();
-    const createdMs = BASE_MS - random.integer(30, 2000) * DAY_MS;
-    const modifiedMs = createdMs + random.integer(0, Math.floor((BASE_MS - createdMs) / DAY_MS)) * DAY_MS;
-    const invitePending = random.chance(0.03);
-    const roles: RoleName[] = random.chance(0.02) ? ["read_only_admin"] : [];
-    const licenseKey = licenses.join(",");
-    const sharedLicenses = this.#licenseSets.get(licenseKey) ?? licenses;
-    this.#licenseSets.set(licenseKey, sharedLicenses);
-
-    const person: PersonRecord = {
-      uuid,
-      id: encodeId("PEOPLE", uuid),
-      orgUuid: this.#org.uuid,
-      type: "person",
-      email: this.#uniqueEmail(firstName, lastName),
-      displayName: `${firstName} ${lastName}`,
-      firstName,
-      lastName,
-      roles,
-      licenses: sharedLicenses,
-      department: team.department,
-      title: random.pick(team.titles),
-      createdMs,
-      lastModifiedMs: modifiedMs,
-      status: invitePending ? "pending" : random.pick(STATUSES),
-      invitePending,
-      loginEnabled: !random.chance(0.02),
-    };
-    if (!invitePending) {
-      person.lastActivityMs = BASE_MS - random.integer(0, 90 * 24 * 60) * 60_000;
-    }
-    if (random.chance(0.2)) {
-      person.mobileNumber = `+1555${String(2_000_000 + this.#nextNumber++).padStart(7, "0")}`;
-    }
-    if (this.#hasMeeting(licenses)) {
-      person.siteUrls = this.#siteUrls;
-    }
-    return this.#hasCalling(licenses) ? this.withCalling(person) : person;
-  }
-
-  /** Gives `person` a location, an extension and usually a direct number. */
-  withCalling(person: PersonRecord): PersonRecord {
-    const location = this.#random.pick(this.#locations);
-    const extension = String(this.#nextExtension++);
-    person.timezone = location.timeZone;
-    person.calling = { locationId: location.id, extension, routingPrefix: location.routingPrefix };
-    if (this.#random.chance(0.7)) {
-      const areaCode = 200 + Number(location.routingPrefix.slice(1, 2)) * 111;
-      person.calling.workNumber = `+1${areaCode}${String(5_550_000 + Number(extension)).padStart(7, "0").slice(-7)}`;
-    }
-    return person;
-  }
-
-  #hasCalling(licenses: readonly string[]): boolean {
-    return licenses.some((id) => this.#callingLicenseIds.has(id));
-  }
-
-  #hasMeeting(licenses: readonly string[]): boolean {
-    return licenses.some((id) => this.#meetingLicenseIds.has(id));
-  }
-
-  /** Returns first.last@domain, then first.last2@domain and so on for repeated names. */
-  #uniqueEmail(firstName: string, lastName: string): string {
-    const local = `${firstName}.${lastName}`.toLowerCase();
-    const suffix = this.#emailSuffixes.get(local) ?? 1;
-    this.#emailSuffixes.set(local, suffix + 1);
-    return suffix === 1 ? `${local}@${this.#org.domain}` : `${local}${suffix}@${this.#org.domain}`;
-  }
 }

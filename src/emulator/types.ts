@@ -12,8 +12,17 @@ export interface EmulatorOptions {
   seed?: "demo" | "empty";
   /** Seed of the generated people, ids and names; the same seed gives the same data. Default 1. */
   randomSeed?: number;
-  /** People in the customer org, its full admin included. Default 300, minimum 1. */
+  /** People in the customer org, its full admin included. Default 300, minimum 1; 100,000 seeds in a few seconds. */
   people?: number;
+  /** Customer orgs the partner admin manages, the customer org included. Default 1, at most 1000. */
+  orgs?: number;
+  /** People in each customer org after the first, its full admin included. Default 50, minimum 1. */
+  customerOrgPeople?: number;
+  /**
+   * Seeds the customer org's "Webex Calling - Basic" license two units beyond its total, an audit
+   * finding. Default false; every customer org after the first has such a license anyway.
+   */
+  overConsumedLicense?: boolean;
   /** Lifetime of a service-app access token, in seconds. Default 1209600 (14 days). */
   accessTokenLifetimeSeconds?: number;
   /** Lifetime of a service-app refresh token, in seconds. Default 7776000 (90 days). */
@@ -152,9 +161,18 @@ export interface RevokedTokens {
 export interface Emulator {
   /** Base URL ending in `/v1`, for example `http://127.0.0.1:41234/v1`. */
   url: string;
-  /** Personal tokens of the seeded roles. */
-  tokens: { developer: string; customerAdmin: string };
-  orgs: { developer: EmulatorOrg; customer: EmulatorOrg };
+  /** Personal tokens of the seeded roles. `partnerAdmin` lists every customer org and may pass their `orgId`. */
+  tokens: { developer: string; customerAdmin: string; partnerAdmin: string };
+  /** The seeded orgs; `customers` are the orgs the partner manages, `customer` first. */
+  orgs: { developer: EmulatorOrg; customer: EmulatorOrg; partner: EmulatorOrg; customers: EmulatorOrg[] };
+  /** Targeted changes of the seeded data for tests; each returns the changes the API shows afterwards. */
+  data: EmulatorData;
+  /**
+   * Adds, removes and changes a few objects of several kinds in one org, as happens between two
+   * backups, and returns every change the list endpoints show afterwards.
+   * @throws RangeError for an `orgId` that names no org of the emulator or a `changes` count below 1
+   */
+  mutate(options?: MutateOptions): DataChange[];
   clock: EmulatorClock;
   /** Queues a scripted fault; faults are matched in the order they were queued. */
   inject(fault: InjectedFault): void;
@@ -177,4 +195,164 @@ export interface Emulator {
   requestLog: RequestLogEntry[];
   /** Closes the server and every open connection. */
   stop(): Promise<void>;
+}
+
+/** Kinds of objects the data changes report, named as the backup stores them. */
+export type DataKind =
+  | "people"
+  | "licenses"
+  | "locations"
+  | "callingLocations"
+  | "numbers"
+  | "callQueues"
+  | "huntGroups"
+  | "autoAttendants"
+  | "callQueueAgents";
+
+/**
+ * One object that differs between before and after a data change, as the list endpoints show
+ * it (call queues, hunt groups and auto attendants as their list item merged with their details).
+ */
+export interface DataChange {
+  /** Base64 id of the org the object belongs to. */
+  orgId: string;
+  kind: DataKind;
+  /** The object's `id`; numbers use their `phoneNumber`, or `ext:<locationId>:<extension>` without one. */
+  id: string;
+  change: "added" | "removed" | "changed";
+  /** Dotted paths of the fields that differ (`address.address1`); arrays count as one value. Only for `changed`. */
+  fields?: string[];
+}
+
+/** Settings of `Emulator.mutate`. */
+export interface MutateOptions {
+  /** Org to change (base64 id or UUID). Default: the customer org. */
+  orgId?: string;
+  /** Seed of the random choices. Default: derived from the emulator's `randomSeed` and the number of earlier calls. */
+  randomSeed?: number;
+  /**
+   * Operations to apply, spread over people, numbers, locations, call features and licenses.
+   * One operation may change several objects (a removed person also frees a number). Default 6.
+   */
+  changes?: number;
+}
+
+/** A new person for `EmulatorData.addPerson`. */
+export interface PersonInput {
+  firstName: string;
+  lastName: string;
+  /** Default: first.last@ the org's domain, with a number added when taken. */
+  email?: string;
+  /** Org of the person (base64 id or UUID). Default: the customer org. */
+  orgId?: string;
+  /** License ids. Default: the org's Messaging license. */
+  licenses?: string[];
+  title?: string;
+  department?: string;
+  /** Makes the person a Webex Calling user. */
+  calling?: CallingInput;
+}
+
+/** Webex Calling data of a person. */
+export interface CallingInput {
+  /** Calling location id. Default: the org's first calling location. */
+  locationId?: string;
+  /** Extension; `null` for none. Default: the location's next free extension. */
+  extension?: string | null;
+  /** Direct number in E.164; a spare number of the location is taken from the inventory. `null` or absent: none. */
+  workNumber?: string | null;
+}
+
+/** Changes of `EmulatorData.updatePerson`; absent fields stay as they are. */
+export interface PersonPatch {
+  firstName?: string;
+  lastName?: string;
+  displayName?: string;
+  /** `null` removes the title. */
+  title?: string | null;
+  department?: string | null;
+  /** License ids; consumption counts follow. */
+  licenses?: string[];
+  /** Webex Calling data; `null` makes the person a non-calling user. Given fields replace the current ones. */
+  calling?: CallingInput | null;
+}
+
+/** Changes of `EmulatorData.setLicense`. */
+export interface LicensePatch {
+  totalUnits?: number;
+  consumedByWorkspaces?: number;
+}
+
+/** A spare number for `EmulatorData.addNumber`. */
+export interface NumberInput {
+  /** Calling location id. */
+  locationId: string;
+  /** E.164 number. Default: the location's next free number. */
+  phoneNumber?: string;
+  /** Default ACTIVE. */
+  state?: "ACTIVE" | "INACTIVE";
+}
+
+/** A new location for `EmulatorData.addLocation`. */
+export interface LocationInput {
+  name: string;
+  /** Org of the location. Default: the customer org. */
+  orgId?: string;
+  /** Enables Webex Calling with a new number block and main number. Default true. */
+  calling?: boolean;
+  city?: string;
+}
+
+/** Changes of `EmulatorData.updateLocation`. */
+export interface LocationPatch {
+  name?: string;
+  address1?: string;
+  postalCode?: string;
+  /** Main number of a calling location; `null` removes it (an audit finding). */
+  mainNumber?: string | null;
+}
+
+/** A new call queue, hunt group or auto attendant for `EmulatorData.addCallFeature`. */
+export interface CallFeatureInput {
+  kind: "callQueue" | "huntGroup" | "autoAttendant";
+  locationId: string;
+  name: string;
+  /** Person ids of the agents (call queues and hunt groups). Default: none. */
+  agentIds?: string[];
+  /** Gives the feature a new number from the location's block. Default false. */
+  withNumber?: boolean;
+}
+
+/** Changes of `EmulatorData.updateCallFeature`. */
+export interface CallFeaturePatch {
+  name?: string;
+  enabled?: boolean;
+  /** Replaces the agents (call queues and hunt groups) by these person ids. */
+  agentIds?: string[];
+}
+
+/**
+ * Targeted data changes for tests. Ids are base64 Webex ids. Each method returns the changes
+ * the API shows afterwards, in the form `Emulator.mutate` uses.
+ * Methods throw RangeError for an unknown id and TypeError for an invalid value.
+ */
+export interface EmulatorData {
+  addPerson(input: PersonInput): { id: string; changes: DataChange[] };
+  updatePerson(personId: string, patch: PersonPatch): DataChange[];
+  /** Removes a person; their licenses are released, their number stays unassigned in the inventory. */
+  removePerson(personId: string): DataChange[];
+  setLicense(licenseId: string, patch: LicensePatch): DataChange[];
+  addNumber(input: NumberInput): { phoneNumber: string; changes: DataChange[] };
+  /** Changes the state of an unassigned number. */
+  updateNumber(phoneNumber: string, patch: { state: "ACTIVE" | "INACTIVE" }, orgId?: string): DataChange[];
+  /** Removes an unassigned number from the inventory. */
+  removeNumber(phoneNumber: string, orgId?: string): DataChange[];
+  addLocation(input: LocationInput): { id: string; changes: DataChange[] };
+  updateLocation(locationId: string, patch: LocationPatch): DataChange[];
+  /** Removes a location without people or call features; its spare numbers go with it. */
+  removeLocation(locationId: string): DataChange[];
+  addCallFeature(input: CallFeatureInput): { id: string; changes: DataChange[] };
+  updateCallFeature(featureId: string, patch: CallFeaturePatch): DataChange[];
+  /** Removes a call feature; its number stays unassigned in the inventory. */
+  removeCallFeature(featureId: string): DataChange[];
 }

@@ -26,7 +26,9 @@ export function toPersonView(person: PersonRecord, options: PersonViewOptions): 
   };
 
   if (options.callingData && person.calling) {
-    view.extension = person.calling.extension;
+    if (person.calling.extension !== undefined) {
+      view.extension = person.calling.extension;
+    }
     view.locationId = person.calling.locationId;
   }
   view.displayName = person.displayName;
@@ -73,7 +75,7 @@ function buildPhoneNumbers(person: PersonRecord, callingData: boolean): Array<Re
   if (person.calling?.workNumber) {
     numbers.push({ type: "work", value: person.calling.workNumber, primary: true });
   }
-  if (callingData && person.calling) {
+  if (callingData && person.calling?.extension !== undefined) {
     numbers.push({
       type: "work_extension",
       value: `${person.calling.routingPrefix}${person.calling.extension}`,
@@ -115,7 +117,7 @@ export function toLocationView(location: LocationRecord): Record<string, unknown
     id: location.id,
     name: location.name,
     orgId: encodeId("ORGANIZATION", location.orgUuid),
-    address: { address1: "1 Main Street", city: location.city, state: location.region, country: location.country },
+    address: { address1: location.address1, city: location.city, state: location.region, postalCode: location.postalCode, country: location.country },
     timeZone: location.timeZone,
     preferredLanguage: "en_us",
   };

@@ -33,14 +33,20 @@ export class AttemptFailure {
   neverSent = false;
   /** The token the attempt was sent with, for `TokenProvider.onUnauthorized`. */
   token?: string;
+  /** True when repeating the attempt cannot succeed, such as a port that fetch blocks. */
+  isPermanent = false;
 
   constructor(readonly kind: FailureKind) {}
 
-  /** Creates the failure of a fetch that threw: a reset, a refused connection, a DNS error. */
+  /** Creates the failure of a fetch that threw: a reset, a refused connection, a DNS error, a blocked port. */
   static fromNetworkError(error: unknown): AttemptFailure {
     const failure = new AttemptFailure("network");
     failure.cause = error;
     failure.neverSent = NEVER_SENT_CODES.has(errorCodeOf(error) ?? "");
+    if (isBlockedPort(error)) {
+      failure.neverSent = true;
+      failure.isPermanent = true;
+    }
     return failure;
   }
 
@@ -50,6 +56,9 @@ export class AttemptFailure {
       return `no response within ${timeoutMs} ms (timeoutMs)`;
     }
     if (this.kind === "network") {
+      if (isBlockedPort(this.cause)) {
+        return "network error: bad port, a port that fetch never connects to (the Fetch standard blocks ports such as 1, 9, 22 and 25), so it was not retried";
+      }
       return describeNetworkError(this.cause);
     }
 
@@ -106,6 +115,16 @@ function errorCodeOf(error: unknown): string | undefined {
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/**
+ * Returns true for undici's "bad port" failure: fetch refuses, before connecting, the ports of
+ * the Fetch standard's port blocklist (https://fetch.spec.whatwg.org/#port-blocking). Undici
+ * reports it as `TypeError("fetch failed")` whose cause is `Error("bad port")` without a code.
+ */
+function isBlockedPort(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error && cause.message === "bad port" && errorCodeOf(cause) === undefined;
 }
 
 /** `network error ECONNRESET: socket hang up`, from undici's `TypeError("fetch failed")` and its cause. */

@@ -174,6 +174,17 @@ export class WebexApiError extends WebexError {
 }
 
 /**
+ * Returns a copy of `error` whose message ends with `advice`, such as the next step a caller
+ * knows and the SDK does not. The copy keeps the class, code, details and stack of `error`,
+ * which stays unchanged, so an error that is thrown again later does not collect advice twice.
+ */
+export function withAdvice<E extends WebexError>(error: E, advice: string): E {
+  const copy = Object.create(Object.getPrototypeOf(error) as object, Object.getOwnPropertyDescriptors(error)) as E;
+  copy.message = redactText(`${error.message} ${advice}`);
+  return copy;
+}
+
+/**
  * Maps an error code to the CLI exit code: 1 API or network failure, 2 invalid usage or input,
  * 3 a person must act (credentials, scopes, roles, authorization), 4 finished with some parts
  * failed.

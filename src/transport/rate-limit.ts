@@ -25,6 +25,22 @@ export function sleepWithSignal(ms: number, signal?: AbortSignal): Promise<void>
   });
 }
 
+/** A 429 response after which every request of the token waits. */
+export interface RateLimitWaitEvent {
+  method: string;
+  /** The URL of the request that received the 429, query included. */
+  url: string;
+  /** The wait the response asked for, in seconds. */
+  waitSeconds: number;
+  /** Epoch milliseconds at which the shared pause ends. */
+  resumeAtMs: number;
+  /** Webex's tracking id of the 429 response, when it had one. */
+  trackingId?: string;
+}
+
+/** Receives each `RateLimitWaitEvent` of a transport. */
+export type RateLimitWaitListener = (event: RateLimitWaitEvent) => void;
+
 /**
  * A gate that every request passes before each attempt. It is open until `pause` closes it
  * for a while; then callers wait until the pause ends. Passing an open gate costs no promise.
@@ -32,6 +48,7 @@ export function sleepWithSignal(ms: number, signal?: AbortSignal): Promise<void>
 export class RateLimitGate {
   #resumeAtMs = 0;
   #waiting = 0;
+  readonly #listeners = new Set<RateLimitWaitListener>();
   readonly #now: () => number;
   readonly #sleep: SleepFunction;
 
@@ -52,6 +69,28 @@ export class RateLimitGate {
   /** Requests currently waiting for the pause to end. */
   get waiting(): number {
     return this.#waiting;
+  }
+
+  /**
+   * Calls `listener` after each 429 that pauses this gate, for progress displays and counters.
+   * Returns a function that removes the listener.
+   */
+  onRateLimitWait(listener: RateLimitWaitListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Passes `event` to every listener. A listener that throws is skipped, so it cannot fail the request. */
+  notifyRateLimitWait(event: RateLimitWaitEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A progress display must not turn a successful retry into a failure.
+      }
+    }
   }
 
   /** Closes the gate until `resumeAtMs`. A later pause never shortens an earlier, longer one. */

@@ -4,15 +4,15 @@
  * 1. `#send` makes one HTTP exchange and returns the response or a failure, one block per
  *    status class. It owns the per-attempt timeout.
  * 2. `#sendAuthorized` gets a current token from the token provider before every attempt.
- * 3. `#sendLogged` writes one info line per attempt: method, path, status, duration,
- *    trackingId, attempt and the request id that joins the attempts of one call.
+ * 3. `#sendLogged` writes one info line per attempt: method, path, status, duration, attempt,
+ *    the request id that joins the attempts of one call, and Webex's trackingId when it differs.
  * 4. `request` runs the attempts: it passes the shared rate-limit gate, replays once after a
  *    401 when the token provider has a new token, and retries by the policy in retry.ts.
  */
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { TokenProvider } from "../auth/token-provider.js";
-import { createRedactingLogger, silentLogger, type Logger } from "../logger.js";
+import { createRedactingLogger, silentLogger, type LogFields, type Logger } from "../logger.js";
 import { AttemptFailure, trackingIdOfBody } from "./attempt-failure.js";
 import { validateBaseUrl } from "./base-url.js";
 import { Deadline, TIMEOUT_REASON, discardLateResponse, readBodyText } from "./deadline.js";
@@ -76,28 +76,54 @@ export interface ApiResponse<T> {
   url: string;
 }
 
-/** Options of `Transport`. */
-export interface TransportOptions {
-  /** API base URL, checked by `validateBaseUrl`. */
-  baseUrl: string;
-  /** Source of the bearer token, asked before every attempt. */
-  tokenProvider: TokenProvider;
-  /** Timeout of each attempt in milliseconds. Default 30000. */
+/**
+ * Connection settings shared by `Webex.connect`, `Webex.fromServiceApp`, the
+ * `ServiceAppTokenProvider` and `Transport`. Each of them documents only what it adds.
+ */
+export interface ConnectionOptions {
+  /**
+   * API base URL. Default `WEBEX_BASE_URL` from the environment, else `https://webexapis.com/v1`.
+   * Must be https, except that plain http is accepted for loopback hosts (127.0.0.0/8, ::1,
+   * localhost) such as the local emulator.
+   */
+  baseUrl?: string;
+  /** Timeout of each request attempt in milliseconds. Default 30000. */
   timeoutMs?: number;
-  /** Retry settings; see `RetryOptions` for the defaults. */
+  /**
+   * Retry settings. Defaults: `maxRetries` 3, `baseDelayMs` 500, `maxDelayMs` 8000,
+   * `maxRateLimitWaits` 6, `maxRetryAfterSeconds` 120, `defaultRetryAfterSeconds` 5; see `RetryOptions`.
+   */
   retry?: RetryOptions;
-  /** Receives one info line per attempt and warnings about waits. Default silent. */
+  /**
+   * Receives log lines, redacted: one info line per request attempt, warnings about waits and
+   * retries, and from a service-app token provider its refresh notices (info), warnings and
+   * rejections (error). Default silent.
+   */
   logger?: Logger;
   /** The `fetch` implementation. Default the global `fetch`. */
   fetch?: typeof fetch;
   /** Waits between attempts. Default a timer; tests pass one that records the delays. */
   sleep?: SleepFunction;
-  /** Clock in epoch milliseconds, used for `Retry-After` dates and token times. Default `Date.now`. */
+  /**
+   * Clock in epoch milliseconds, used for `Retry-After` dates and for token times (service-app
+   * token expiry is measured on it). Default `Date.now`.
+   */
   now?: () => number;
+  /** Cancels every request of the connection, token requests included. */
+  signal?: AbortSignal;
+}
+
+/** Options of `Transport`: the connection settings with a resolved base URL and a token source. */
+export interface TransportOptions extends ConnectionOptions {
+  /**
+   * API base URL, checked by `validateBaseUrl`. Required here: callers apply the
+   * `WEBEX_BASE_URL` default first, with `chooseBaseUrl`.
+   */
+  baseUrl: string;
+  /** Source of the bearer token, asked before every attempt. */
+  tokenProvider: TokenProvider;
   /** Source of jitter in [0, 1). Default `Math.random`. */
   random?: () => number;
-  /** Cancels every request of this transport. */
-  signal?: AbortSignal;
 }
 
 /** The default timeout of one attempt, in milliseconds. */
@@ -210,6 +236,7 @@ export class Transport {
           status: result.status,
           idempotent: prepared.idempotent,
           neverSent: result.neverSent,
+          isPermanent: result.isPermanent,
           retriesSpent,
           rateLimitWaitsSpent,
         },
@@ -228,6 +255,13 @@ export class Transport {
         rateLimitWaitsSpent += 1;
         this.#gate.pause(this.now() + wait.seconds * 1000);
         this.#logRateLimitWait(prepared, result, wait, rateLimitWaitsSpent);
+        this.#gate.notifyRateLimitWait({
+          method: prepared.method,
+          url: prepared.url,
+          waitSeconds: wait.seconds,
+          resumeAtMs: this.#gate.resumeAtMs,
+          trackingId: result.trackingId,
+        });
         continue;
       }
 
@@ -258,15 +292,12 @@ export class Transport {
     const result = await this.#sendAuthorized(prepared, attempt);
     const durationMs = Math.round(performance.now() - startedAt);
     const path = displayPath(prepared.url);
-    const fields = {
-      requestId: prepared.requestId,
-      method: prepared.method,
-      path,
-      status: result.status,
-      durationMs,
-      trackingId: result.trackingId,
-      attempt,
-    };
+    // Method, path, status and duration are in the message. Webex echoes the TrackingID the
+    // request sent (the requestId), so the response's trackingId is logged only when it differs.
+    const fields: LogFields = { requestId: prepared.requestId, attempt };
+    if (result.trackingId !== undefined && result.trackingId !== prepared.requestId) {
+      fields.trackingId = result.trackingId;
+    }
     if (result instanceof AttemptFailure && result.status === undefined) {
       this.logger.info(`${prepared.method} ${path} ${result.describe(prepared.timeoutMs)} after ${durationMs} ms`, fields);
     } else {

@@ -57,6 +57,8 @@ export interface RetryState {
   idempotent: boolean;
   /** True when the connection failed before the request could reach the server. */
   neverSent?: boolean;
+  /** True when repeating the request cannot succeed, such as a port that fetch refuses to connect to. */
+  isPermanent?: boolean;
   /** Backoff retries already spent on this request. */
   retriesSpent: number;
   /** 429 waits already spent on this request. */
@@ -82,7 +84,7 @@ export function decideRetry(state: RetryState, settings: RetrySettings): RetryDe
 
   const retryable =
     state.kind === "network" || state.kind === "timeout" || (state.status !== undefined && RETRYABLE_STATUSES.has(state.status));
-  if (!retryable) {
+  if (!retryable || state.isPermanent === true) {
     return { action: "stop", reason: "not_retryable" };
   }
   if (!state.idempotent && !state.neverSent) {

@@ -1,11 +1,13 @@
 /**
- * Helpers shared by the `apps` commands: finding an app, naming orgs and rendering apps.
+ * Helpers shared by the `apps` commands: finding an app, naming orgs, explaining a rejected
+ * client secret and rendering apps.
  */
-import { isSameId, isWebexId } from "../../ids.js";
+import { decodeId, isSameId, isWebexId } from "../../ids.js";
 import type { Application } from "../../resources/applications.js";
-import { InvalidInputError } from "../../transport/errors.js";
+import { BadRequestError, InvalidInputError, NotFoundError, WebexError, withAdvice } from "../../transport/errors.js";
 import type { Webex } from "../../webex.js";
 import type { CliContext } from "../context.js";
+import { CLIENT_SECRET_ENV, type ClientSecret } from "../credential-files.js";
 import { renderFields } from "../render.js";
 
 /** Help line shared by every command that takes an app argument. */
@@ -14,13 +16,82 @@ export const APP_ARGUMENT_HELP = "the app's id (base64 Webex id) or, for apps of
 /**
  * Looks an app up by id, or by exact name among the apps of the token owner's org.
  *
- * @throws NotFoundError when no app matches.
+ * @throws InvalidInputError when `ref` is a Webex id of another kind, such as an org id;
+ *   NotFoundError when no app matches, with the next step
  */
 export async function findApp(webex: Webex, ref: string): Promise<Application> {
-  if (isWebexId(ref)) {
-    return webex.org.applications.getAppById(ref);
+  const kind = decodeId(ref)?.kind;
+  if (kind === undefined) {
+    return findAppByName(webex, ref);
   }
-  return webex.org.applications.getAppByName(ref);
+  if (kind !== "APPLICATION") {
+    throw new InvalidInputError(
+      `${ref} is a Webex id of kind ${kind}, not an app id. Pass the app's id (a base64 Webex id of kind APPLICATION) or, for an app of your own org, its exact name; "wxadmin apps list" shows both.`,
+    );
+  }
+
+  try {
+    return await webex.org.applications.getAppById(ref);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      throw withAdvice(error, `No app has the id ${ref}, or your token cannot see it. Check the id, or list the apps of your org with: wxadmin apps list`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Returns `ref`, trimmed, when it is an application id, for commands that take no name, such
+ * as `apps authorize`: an admin of another org cannot find the developer's apps by name.
+ *
+ * @throws InvalidInputError when `ref` is not an application id
+ */
+export function requireAppId(ref: string, command: string): string {
+  const trimmed = ref.trim();
+  if (isWebexId(trimmed, "APPLICATION")) {
+    return trimmed;
+  }
+  const kind = decodeId(trimmed)?.kind;
+  const found = kind === undefined ? `${JSON.stringify(ref)} is not an app id` : `${trimmed} is a Webex id of kind ${kind}`;
+  throw new InvalidInputError(
+    `"wxadmin ${command}" takes the app's id (a base64 Webex id of kind APPLICATION), but ${found}. ` +
+      `Pass the app id the developer shared; "wxadmin apps create" and "wxadmin apps list" show it in the developer's org.`,
+  );
+}
+
+async function findAppByName(webex: Webex, name: string): Promise<Application> {
+  try {
+    return await webex.org.applications.getAppByName(name);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) {
+      throw error;
+    }
+    throw new NotFoundError(
+      `${JSON.stringify(name)} is neither an app id nor the name of an app in your org ${describeOrg(webex, webex.org.id)}. ` +
+        `Names match exactly; "wxadmin apps list" shows the names and ids of your org's apps. An app of another org is found only by its id.`,
+    );
+  }
+}
+
+/**
+ * Returns the error to report when `POST /applications/{id}/token` failed. A 400 there means
+ * Webex rejected the client id or secret (the caller's own token was accepted), which a person
+ * must fix, so it becomes an `auth` error (exit code 3) that names the secret's source and the
+ * next step. Other errors are returned unchanged.
+ */
+export function explainTokenRequestFailure(error: unknown, appId: string, secret: ClientSecret): unknown {
+  if (!(error instanceof BadRequestError)) {
+    return error;
+  }
+  const source = secret.file === undefined ? `the ${CLIENT_SECRET_ENV} environment variable` : `the file ${secret.file}`;
+  const check = secret.file === undefined ? `Set ${CLIENT_SECRET_ENV} to the app's current client secret` : `Check that ${secret.file} holds the app's current client secret`;
+  return new WebexError(
+    "auth",
+    `Webex rejected the client secret from ${source} for app ${appId}: ${error.message} ` +
+      `${check}: a regenerated secret replaces the old one at once. If the secret is lost, make a new one with: ` +
+      `wxadmin apps regenerate-secret ${appId} --secret-out FILE (the old secret then stops working everywhere).`,
+    { method: error.method, path: error.path, status: error.status, trackingId: error.trackingId, attempts: error.attempts, body: error.body, cause: error },
+  );
 }
 
 /** Returns `displayName (id)` for a visible org whose name is known, or the id alone. */

@@ -6,19 +6,22 @@
 import type { Command } from "commander";
 import type { TokenInfo } from "../../auth/token.js";
 import { maskSecret } from "../../redact.js";
-import { InvalidInputError } from "../../transport/errors.js";
+import type { Application } from "../../resources/applications.js";
+import { InvalidInputError, TokenRefreshError } from "../../transport/errors.js";
 import {
   assertWritableTarget,
+  CLIENT_SECRET_ENV,
   formatTokenPairFile,
   isSameFile,
   readClientSecret,
   readTokenPairFile,
   writePrivateFile,
+  type ClientSecret,
   type TokenPairFile,
 } from "../credential-files.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
-import { formatExpiry, renderFields } from "../render.js";
-import { findApp, requireOrgOption } from "./apps-shared.js";
+import { formatExpiry, joinCommand, renderFields, shellQuote } from "../render.js";
+import { explainTokenRequestFailure, findApp, requireOrgOption } from "./apps-shared.js";
 
 const SECRET_FILE_HELP =
   "File holding the app's client secret. Default: the WEBEX_CLIENT_SECRET environment variable.";
@@ -59,12 +62,18 @@ with --token-file to act in the org, and with "apps refresh --from" to refresh i
         const app = await findApp(webex, ref);
         const orgId = await webex.resolveOrgId(targetOrg);
         context.logger.debug(`Requesting a token for app ${app.id} in org ${orgId}, client secret from ${secret.source}`);
-        const token = await app.getToken(secret.value, orgId);
+        let token: TokenInfo;
+        try {
+          token = await app.getToken(secret.value, orgId);
+        } catch (error) {
+          throw explainTokenRequestFailure(error, app.id, secret);
+        }
 
         const pair = buildPairFile(token, { appId: app.id, clientId: app.clientId, orgId });
         await emitTokenPair(context, pair, options, {
           heading: `Got a token pair for service app "${app.name}" in org ${orgId}.`,
           overwrite: options.force === true,
+          saveCommand: joinCommand("wxadmin apps token", app.id, "--org", orgId, secretFileArgument(secret), "--out FILE"),
         });
       }),
     );
@@ -102,14 +111,25 @@ stops working, so pass --out (usually the --from file).`,
         const webex = await context.connect();
         const app = await findApp(webex, appRef);
         context.logger.debug(`Refreshing the token of app ${app.id}, client secret from ${secret.source}`);
-        const token = await app.getTokenRefresh(secret.value, previous.refresh_token);
+        let token: TokenInfo;
+        try {
+          token = await app.getTokenRefresh(secret.value, previous.refresh_token);
+        } catch (error) {
+          throw explainRefreshFailure(error, { app, from: options.from, orgId: previous.orgId, secret });
+        }
 
         const pair = buildPairFile(token, { appId: app.id, clientId: app.clientId, orgId: previous.orgId });
-        const refreshNote = token.refresh_token === previous.refresh_token ? "unchanged" : "new, the old one may no longer work";
+        const isRefreshTokenKept = token.refresh_token === previous.refresh_token;
+        const from = shellQuote(options.from);
+        // When the refresh token changed, the one in the --from file may be used up, so only a new pair helps.
+        const saveCommand = isRefreshTokenKept
+          ? joinCommand("wxadmin apps refresh", previous.appId === undefined ? app.id : "", "--from", from, secretFileArgument(secret), "--out", from)
+          : joinCommand("wxadmin apps token", app.id, "--org", previous.orgId ?? "ORG_ID", secretFileArgument(secret), "--out", from);
         await emitTokenPair(context, pair, options, {
           heading: `Refreshed the token pair of service app "${app.name}"${previous.orgId ? ` in org ${previous.orgId}` : ""}.`,
           overwrite,
-          refreshNote,
+          refreshNote: isRefreshTokenKept ? "unchanged" : "new, the old one may no longer work",
+          saveCommand,
         });
       }),
     );
@@ -142,6 +162,8 @@ interface PairOutput {
   overwrite: boolean;
   /** Whether the refresh token changed, for `apps refresh`. */
   refreshNote?: string;
+  /** The command that gets a pair again and saves it, shown when `--out` was not given. */
+  saveCommand: string;
 }
 
 /** Writes the pair to `--out` when given, then prints it with both tokens masked. */
@@ -187,10 +209,70 @@ async function emitTokenPair(
 
   if (options.out === undefined) {
     context.notice(
-      "The tokens are shown masked only and were not saved. Run again with --out FILE to write them to a file only you can read, " +
+      `The tokens are shown masked only and were not saved. To write them to a file only you can read, run:\n  ${output.saveCommand}\n` +
         "then act in the org with --token-file FILE.",
     );
   } else {
     context.notice(`Act in the org with: wxadmin whoami --token-file ${options.out}`);
   }
+}
+
+/** Returns `--secret-file PATH` when the secret came from a file; nothing when it came from the environment, which a rerun reads again. */
+function secretFileArgument(secret: ClientSecret): string {
+  return secret.file === undefined ? "" : `--secret-file ${shellQuote(secret.file)}`;
+}
+
+interface RefreshContext {
+  app: Application;
+  /** The `--from` file. */
+  from: string;
+  orgId: string | undefined;
+  secret: ClientSecret;
+}
+
+/**
+ * Returns the error to report for a rejected refresh: the SDK's `TokenRefreshError` with its
+ * advice in shell commands rather than SDK calls. `invalid_client` means Webex rejected the
+ * client secret; anything else means the refresh token or the app's authorization. Other
+ * errors are returned unchanged.
+ */
+function explainRefreshFailure(error: unknown, refresh: RefreshContext): unknown {
+  if (!(error instanceof TokenRefreshError)) {
+    return error;
+  }
+
+  const { app, secret } = refresh;
+  const from = shellQuote(refresh.from);
+  const orgId = refresh.orgId ?? "ORG_ID";
+  const webexResponse = error.cause instanceof Error ? error.cause.message : error.message;
+  let advice: string;
+  if (readOAuthError(error.body) === "invalid_client") {
+    const source = secret.file === undefined ? `the ${CLIENT_SECRET_ENV} environment variable` : `the file ${secret.file}`;
+    advice =
+      `Webex rejected the client secret from ${source}: it is not the app's current secret, which happens once the secret is regenerated. ` +
+      `Put the current secret there and run the refresh again; the refresh token in ${refresh.from} may still be valid. ` +
+      `If the secret is lost, make a new one with: wxadmin apps regenerate-secret ${app.id} --secret-out FILE (the old secret then stops working everywhere).`;
+  } else {
+    const fetchCommand = joinCommand("wxadmin apps token", app.id, "--org", orgId, secretFileArgument(secret), "--out", from);
+    advice =
+      `The refresh token in ${refresh.from} has expired or was revoked, or the app was deauthorized in org ${orgId}. ` +
+      `Get a new pair with: ${fetchCommand}. If the app was deauthorized, a full admin of the org must first run: wxadmin apps authorize ${app.id}. ` +
+      `To have wxadmin refresh a pair by itself, store it with: ${joinCommand("wxadmin token fetch --app", app.id, "--org", orgId, secretFileArgument(secret))}`;
+  }
+
+  return new TokenRefreshError(`Refreshing the token pair in ${refresh.from} was rejected. ${advice} Webex's response: ${webexResponse}`, {
+    method: error.method,
+    path: error.path,
+    status: error.status,
+    trackingId: error.trackingId,
+    attempts: error.attempts,
+    body: error.body,
+    cause: error,
+  });
+}
+
+/** Reads the OAuth `error` code (`invalid_grant`, `invalid_client`) of a token endpoint's error body. */
+function readOAuthError(body: unknown): string | undefined {
+  const code = body !== null && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
+  return typeof code === "string" ? code : undefined;
 }

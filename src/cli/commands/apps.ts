@@ -4,12 +4,14 @@
  * tokens are in apps-tokens.ts, and lookup and rendering helpers in apps-shared.ts.
  */
 import type { Command } from "commander";
-import { InvalidInputError } from "../../transport/errors.js";
+import type { Application } from "../../resources/applications.js";
+import { InvalidInputError, NotFoundError, withAdvice } from "../../transport/errors.js";
+import type { Webex } from "../../webex.js";
 import { actionFor, type CliIo } from "../context.js";
 import { integerOption } from "../options.js";
 import { renderTable } from "../render.js";
 import { registerAppSecretCommands } from "./apps-secrets.js";
-import { APP_ARGUMENT_HELP, describeOrg, findApp, renderApp } from "./apps-shared.js";
+import { APP_ARGUMENT_HELP, describeOrg, findApp, renderApp, requireAppId } from "./apps-shared.js";
 import { registerAppTokenCommands } from "./apps-tokens.js";
 
 export function registerAppsCommands(program: Command, io: CliIo): void {
@@ -99,8 +101,9 @@ function registerAuthorizeCommand(apps: Command, io: CliIo): void {
     .argument("<app>", "the app's id (base64 Webex id), as the developer shared it")
     .action(
       actionFor(io, async (context, [ref = ""]) => {
+        const appId = requireAppId(ref, "apps authorize");
         const webex = await context.connect();
-        const app = await findApp(webex, ref);
+        const app = await getSharedApp(webex, appId);
         const orgId = context.options.org === undefined ? webex.org.id : await webex.resolveOrgId(context.options.org);
         await app.authorize(orgId);
 
@@ -114,6 +117,18 @@ function registerAuthorizeCommand(apps: Command, io: CliIo): void {
         );
       }),
     );
+}
+
+/** Reads an app by the id its developer shared, which an admin of any org can read. */
+async function getSharedApp(webex: Webex, appId: string): Promise<Application> {
+  try {
+    return await webex.org.applications.getAppById(appId);
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      throw withAdvice(error, `No service app has the id ${appId}: check the id with the developer who shared it; the app may have been deleted.`);
+    }
+    throw error;
+  }
 }
 
 interface DeleteOptions {

@@ -21,14 +21,33 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     )
     .option("--people <count>", "People in the emulated customer org. Default: 300.", integerOption(1), 300)
     .option("--random-seed <number>", "Seed of the emulator's generated data. Default: 1.", integerOption(0), 1)
-    .addHelpText("after", "\nSecrets and tokens are shown masked. --verbose also logs every API request to stderr.")
+    .addHelpText(
+      "after",
+      `
+Secrets and tokens are shown masked. --verbose also logs every API request to stderr,
+--json prints the steps and the result as one JSON document once the demo has finished,
+and --quiet prints only the final line.`,
+    )
     .action(
       actionFor<DemoCommandOptions>(io, async (context, _args, options) => {
+        const steps: DemoStep[] = [];
         const result = await runDemo({
           emulatorOptions: { people: options.people, randomSeed: options.randomSeed },
           logger: context.options.verbose ? context.logger : undefined,
-          onStep: (step) => context.print(renderDemoStep(step)),
+          onStep: (step) => {
+            if (context.isJson) {
+              steps.push(step);
+            } else if (!context.options.quiet) {
+              context.print(renderDemoStep(step));
+            }
+          },
         });
+
+        if (context.isJson) {
+          // Step values are masked by runDemo; Date values serialize as ISO 8601 strings.
+          context.printJson({ steps, result });
+          return;
+        }
         context.print(`Done: all ${result.steps} steps worked. The emulator is stopped and its data is gone.`);
       }),
     );

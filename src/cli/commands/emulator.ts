@@ -16,6 +16,7 @@ interface EmulatorCommandOptions {
   host: string;
   seed: "demo" | "empty";
   people: number;
+  orgs: number;
   randomSeed: number;
   accessTokenLifetime?: number;
   refreshTokenLifetime?: number;
@@ -33,7 +34,18 @@ export function registerEmulatorCommand(program: Command, io: CliIo): void {
         .choices(["demo", "empty"])
         .default("demo"),
     )
-    .option("--people <count>", "People in the customer org, its admin included. Default: 300.", integerOption(1), 300)
+    .option(
+      "--people <count>",
+      "People in the customer org, its admin included, from 1 to 1000000; 100000 seed in a few seconds. Default: 300.",
+      integerOption(1, 1_000_000),
+      300,
+    )
+    .option(
+      "--orgs <count>",
+      "Customer orgs the partner admin manages, the customer org included, from 1 to 1000; each further org has 50 people. Default: 1.",
+      integerOption(1, 1000),
+      1,
+    )
     .option(
       "--random-seed <number>",
       "Seed of the generated people and ids; the same seed gives the same data. Default: 1.",
@@ -68,6 +80,7 @@ With --json, the URL, orgs and tokens are printed as one JSON object.`,
           host: options.host,
           seed: options.seed,
           people: options.people,
+          orgs: options.orgs,
           randomSeed: options.randomSeed,
           accessTokenLifetimeSeconds: options.accessTokenLifetime,
           refreshTokenLifetimeSeconds: options.refreshTokenLifetime,
@@ -123,7 +136,7 @@ function printStarted(context: CliContext, emulator: Emulator, options: Emulator
 
   const seedText =
     options.seed === "demo"
-      ? `seed demo, ${formatCount(options.people)} people in the customer org, random seed ${options.randomSeed}`
+      ? `seed demo, ${formatCount(options.people)} people in the customer org, ${formatCount(options.orgs)} customer org${options.orgs === 1 ? "" : "s"}, random seed ${options.randomSeed}`
       : `seed empty, random seed ${options.randomSeed}`;
   const lines = [
     `Webex API emulator listening at ${emulator.url} (${seedText})`,
@@ -133,6 +146,7 @@ function printStarted(context: CliContext, emulator: Emulator, options: Emulator
       [
         ["developer", `${emulator.orgs.developer.displayName} (${emulator.orgs.developer.id})`],
         ["customer", `${emulator.orgs.customer.displayName} (${emulator.orgs.customer.id})`],
+        ["partner", `${emulator.orgs.partner.displayName} (${emulator.orgs.partner.id}), manages ${formatCount(emulator.orgs.customers.length)} customer org${emulator.orgs.customers.length === 1 ? "" : "s"}`],
       ],
       2,
     ),
@@ -142,6 +156,7 @@ function printStarted(context: CliContext, emulator: Emulator, options: Emulator
       [
         ["developer", emulator.tokens.developer],
         ["customerAdmin", emulator.tokens.customerAdmin],
+        ["partnerAdmin", emulator.tokens.partnerAdmin],
       ],
       2,
     ),

@@ -4,11 +4,13 @@
  * client secret.
  */
 import type { Command } from "commander";
+import type { TokenInfo } from "../../auth/token.js";
 import { normalizeOrgId, type StoredToken } from "../../auth/token-store.js";
 import { InvalidInputError } from "../../transport/errors.js";
 import { readClientSecret } from "../credential-files.js";
 import { actionFor, type CliIo } from "../context.js";
 import { allowManyOrgs } from "../options.js";
+import { explainTokenRequestFailure } from "./apps-shared.js";
 import { reportOutcomes, runPerOrg } from "./token-outcomes.js";
 import { openTokenStore, parseOrgId, requireAppOption } from "./token-shared.js";
 
@@ -66,7 +68,12 @@ Example:
         context.logger.debug(`Fetching tokens of app ${appId} for ${orgIds.length} org(s), client secret from ${secret.source}, into ${store.describe()}`);
 
         const outcomes = await runPerOrg(orgIds, async (orgId): Promise<StoredToken> => {
-          const pair = await app.getToken(secret.value, orgId);
+          let pair: TokenInfo;
+          try {
+            pair = await app.getToken(secret.value, orgId);
+          } catch (error) {
+            throw explainTokenRequestFailure(error, app.id, secret);
+          }
           const entry: StoredToken = {
             clientId,
             orgId,

@@ -109,14 +109,9 @@ function renderOutcomeRow(outcome: OrgOutcome, verb: string, nowMs: number): str
   return [outcome.orgId, verb, formatSecondsLeft(health.accessSecondsLeft), formatSecondsLeft(health.refreshSecondsLeft)];
 }
 
-/**
- * Formats seconds left as `14 days` or, once past, `expired 2 hours ago`. Past an hour the
- * value is rounded to whole minutes, so a pair fetched a moment ago shows `14 days` rather
- * than `13 days 23 hours`.
- */
+/** Formats seconds left as `14 days` or, once past, `expired 2 hours ago`; see `formatDuration` for the rounding. */
 export function formatSecondsLeft(seconds: number): string {
-  const shown = Math.abs(seconds) >= 3600 ? Math.round(seconds / 60) * 60 : seconds;
-  return seconds > 0 ? formatDuration(shown) : `expired ${formatDuration(shown)} ago`;
+  return seconds > 0 ? formatDuration(seconds) : `expired ${formatDuration(seconds)} ago`;
 }
 
 /** The code among the failures whose exit code is highest (3, a person must act, beats 2 and 1). */

@@ -1,4 +1,4 @@
-import { authenticate, isAdmin, requireScope, resolveTargetOrg } from "../auth.js";
+import { authenticate, canAccessOrg, isAdmin, requireScope, resolveTargetOrg } from "../auth.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
 import type { EmulatorRequest, HandlerContext, RouteHandler } from "../http.js";
 import type { AccessTokenRecord } from "../credentials.js";
@@ -23,7 +23,7 @@ const getLicense: RouteHandler = (request, context) => {
 
   const licenseId = request.params.licenseId ?? "";
   const license = context.state.findLicense(licenseId);
-  if (!license || license.orgUuid !== token.identity.person.orgUuid) {
+  if (!license || !canAccessOrg(context, token.identity, license.orgUuid)) {
     throw notFound(`License ${licenseId} was not found.`);
   }
   return { status: 200, body: toLicenseView(license) };

@@ -1,4 +1,4 @@
-import { authenticate, isAdmin, requireScope, resolveTargetOrg } from "../auth.js";
+import { authenticate, canAccessOrg, isAdmin, requireScope, resolveTargetOrg } from "../auth.js";
 import { forbidden, notFound } from "../errors.js";
 import type { RouteHandler } from "../http.js";
 import { paginate, readMax } from "../pagination.js";
@@ -36,7 +36,7 @@ const getLocation: RouteHandler = (request, context) => {
 
   const locationId = request.params.locationId ?? "";
   const location = context.state.findLocation(locationId);
-  if (!location || location.orgUuid !== token.identity.person.orgUuid) {
+  if (!location || !canAccessOrg(context, token.identity, location.orgUuid)) {
     throw notFound(`Location ${locationId} was not found.`);
   }
   return { status: 200, body: toLocationView(location) };

@@ -1,5 +1,5 @@
 import { isUuid, isWebexId } from "../../ids.js";
-import { authenticate, requireScope } from "../auth.js";
+import { authenticate, canAccessOrg, requireScope } from "../auth.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
 import type { RouteHandler } from "../http.js";
 import type { Route } from "../router.js";
@@ -7,15 +7,24 @@ import { REQUIRED_SCOPES } from "../scopes.js";
 import { toOrganizationView } from "../views.js";
 
 /**
- * Lists the orgs the token can see: the caller's own org. For a Service App token that is the
- * org that authorized the app. Not paginated, as Webex documents.
+ * Lists the orgs the token can see: the caller's own org, and for a partner admin every customer
+ * org the partner manages after it. For a Service App token that is the org that authorized the
+ * app. Not paginated, as Webex documents.
  */
 const listOrganizations: RouteHandler = (request, context) => {
   const token = authenticate(request, context);
   requireScope(token, REQUIRED_SCOPES.organizationsRead);
 
-  const org = context.state.orgs.get(token.identity.person.orgUuid);
-  return { status: 200, body: { items: org ? [toOrganizationView(org)] : [] } };
+  const ownUuid = token.identity.person.orgUuid;
+  const items = [];
+  for (const org of context.state.orgs.values()) {
+    if (org.uuid === ownUuid) {
+      items.unshift(toOrganizationView(org));
+    } else if (canAccessOrg(context, token.identity, org.uuid)) {
+      items.push(toOrganizationView(org));
+    }
+  }
+  return { status: 200, body: { items } };
 };
 
 /** Returns one org by base64 id or bare UUID. The response always carries the base64 id. */
@@ -31,7 +40,7 @@ const getOrganization: RouteHandler = (request, context) => {
   if (!org) {
     throw notFound(`Organization ${requested} was not found.`);
   }
-  if (org.uuid !== token.identity.person.orgUuid) {
+  if (!canAccessOrg(context, token.identity, org.uuid)) {
     throw forbidden(`The caller is not allowed to read organization ${requested}.`);
   }
   return { status: 200, body: toOrganizationView(org) };

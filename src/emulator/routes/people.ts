@@ -1,6 +1,6 @@
 import { decodeId, isUuid } from "../../ids.js";
 import type { AccessTokenRecord } from "../credentials.js";
-import { authenticate, hasScope, isAdmin, resolveTargetOrg } from "../auth.js";
+import { authenticate, canAccessOrg, hasScope, isAdmin, resolveTargetOrg } from "../auth.js";
 import { badRequest, missingScope, notFound } from "../errors.js";
 import type { EmulatorRequest, HandlerContext, RouteHandler } from "../http.js";
 import type { PersonRecord } from "../model.js";
@@ -75,7 +75,7 @@ const getPerson: RouteHandler = (request, context) => {
 
   const personId = request.params.personId ?? "";
   const person = context.state.findPerson(personId);
-  if (!person || person.orgUuid !== token.identity.person.orgUuid) {
+  if (!person || !canAccessOrg(context, token.identity, person.orgUuid)) {
     throw notFound(`Person ${personId} was not found.`);
   }
   const callingData = admin && readBoolean(request, "callingData");

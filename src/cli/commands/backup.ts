@@ -1,0 +1,200 @@
+/**
+ * `wxadmin backup`: one snapshot per org of people, licenses, locations and the Webex Calling
+ * lists, stored in the snapshot database. Progress goes to stderr (a live block on a terminal,
+ * plain lines otherwise) and the summary to stdout. Ctrl+C stops the backup and leaves the
+ * snapshots incomplete, ready for `--resume`.
+ */
+import { Option, type Command } from "commander";
+import { BACKUP_KINDS, backupOrgs, type BackupResult } from "../../jobs/backup.js";
+import { SnapshotDb } from "../../storage/snapshot-db.js";
+import { InvalidInputError, WebexError } from "../../transport/errors.js";
+import type { Org, Webex } from "../../webex.js";
+import { actionFor, type CliContext, type CliIo } from "../context.js";
+import { allowManyOrgs, collectList, integerOption } from "../options.js";
+import { formatCount, formatDuration, renderTable, shellQuote } from "../render.js";
+import { BackupProgressDisplay, type ProgressMode } from "./backup-progress.js";
+import { DB_OPTION_HELP, parseSnapshotId, snapshotDbPath, totalObjects, type DbCommandOptions } from "./snapshots.js";
+
+interface BackupCommandOptions extends DbCommandOptions {
+  allOrgs?: boolean;
+  resume?: string[];
+  concurrency: number;
+  kinds?: string[];
+  progress: "auto" | ProgressMode;
+}
+
+const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+
+export function registerBackupCommand(program: Command, io: CliIo): void {
+  const command = program
+    .command("backup")
+    .description("Back up each org into a new snapshot: people, licenses, locations, numbers and the calling features.")
+    .option("--all-orgs", "Back up every org the token can see, such as a partner's customer orgs. Default: off, only --org or the token owner's org.")
+    .option("--resume <snapshot>", "Continue an incomplete snapshot instead of starting a new one; repeat for several. Default: none.", collectList)
+    .option("--concurrency <lists>", "Lists read at the same time, across all orgs; every request shares the token's rate budget. Default: 4.", integerOption(1, 64), 4)
+    .option("--kinds <kinds>", `Kinds to back up, separated by commas. Default: all of ${BACKUP_KINDS.join(", ")}.`, collectList)
+    .addOption(
+      new Option("--progress <mode>", "Progress on stderr: live (redrawn block), lines (a line per step) or off. Default: auto, live on a terminal and lines otherwise.")
+        .choices(["auto", "live", "lines", "off"])
+        .default("auto"),
+    )
+    .option("--db <file>", DB_OPTION_HELP)
+    .addHelpText(
+      "after",
+      `
+--org may be repeated (or list ids separated by commas) to back up several orgs.
+Exit code 4 when some kinds or orgs failed: the snapshot is kept as incomplete and
+"wxadmin backup --resume ID" reads the missing pages. Ctrl+C stops the same way.
+
+Examples:
+  wxadmin backup
+  wxadmin backup --all-orgs --concurrency 8 --db /var/lib/wxadmin/snapshots.db
+  wxadmin backup --resume 12`,
+    )
+    .action(
+      actionFor<BackupCommandOptions>(io, async (context, _args, options) => {
+        await runBackup(context, options);
+      }),
+    );
+  allowManyOrgs(command);
+}
+
+async function runBackup(context: CliContext, options: BackupCommandOptions): Promise<void> {
+  const resumeIds = options.resume?.map(parseSnapshotId);
+  checkOrgChoice(context, options, resumeIds);
+
+  const dbPath = snapshotDbPath(context, options);
+  const webex = await context.connect();
+  const orgs = resumeIds === undefined ? chooseOrgs(context, webex, options) : undefined;
+  const db = SnapshotDb.open(dbPath);
+  const display = new BackupProgressDisplay(context.io.stderr, chooseProgressMode(context, options.progress));
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    controller.abort(new Error(`stopped by ${signal}`));
+  };
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, onSignal);
+  }
+
+  const snapshotIds = new Set<number>(resumeIds);
+  const startedMs = Date.now();
+  context.notice(`Snapshot database: ${dbPath}`);
+  let result: BackupResult;
+  try {
+    result = await backupOrgs({
+      webex,
+      orgs,
+      db,
+      concurrency: options.concurrency,
+      kinds: options.kinds,
+      signal: controller.signal,
+      resumeSnapshotIds: resumeIds,
+      onProgress: (event) => {
+        snapshotIds.add(event.snapshotId);
+        display.update(event);
+      },
+    });
+  } catch (error) {
+    if (controller.signal.aborted) {
+      throw interruptedError(context, options, [...snapshotIds], controller.signal.reason);
+    }
+    throw error;
+  } finally {
+    display.finish();
+    for (const signal of STOP_SIGNALS) {
+      process.off(signal, onSignal);
+    }
+    db.close();
+  }
+
+  printResult(context, result, (Date.now() - startedMs) / 1000);
+  if (!result.complete) {
+    throw incompleteError(context, options, result);
+  }
+}
+
+/**
+ * @throws InvalidInputError when --all-orgs is combined with --org, or --resume with either
+ */
+function checkOrgChoice(context: CliContext, options: BackupCommandOptions, resumeIds: number[] | undefined): void {
+  const hasOrg = context.options.orgs.length > 0;
+  if (options.allOrgs && hasOrg) {
+    throw new InvalidInputError("Give either --all-orgs or --org, not both: --all-orgs already backs up every org the token can see.");
+  }
+  if (resumeIds !== undefined && (options.allOrgs || hasOrg)) {
+    throw new InvalidInputError("--resume continues the org of each given snapshot, so it takes no --org or --all-orgs. Remove them.");
+  }
+  if (resumeIds !== undefined && options.kinds !== undefined) {
+    throw new InvalidInputError("--resume keeps the kinds the snapshot started with, so it takes no --kinds. Remove --kinds.");
+  }
+}
+
+function chooseOrgs(context: CliContext, webex: Webex, options: BackupCommandOptions): Org[] {
+  if (options.allOrgs) {
+    return webex.orgs;
+  }
+  if (context.options.orgs.length > 0) {
+    return context.options.orgs.map((org) => webex.forOrg(org));
+  }
+  return [webex.org];
+}
+
+function chooseProgressMode(context: CliContext, requested: BackupCommandOptions["progress"]): ProgressMode {
+  if (requested !== "auto") {
+    return requested;
+  }
+  if (context.options.quiet) {
+    return "off";
+  }
+  return (context.io.stderr as { isTTY?: boolean }).isTTY === true ? "live" : "lines";
+}
+
+function printResult(context: CliContext, result: BackupResult, seconds: number): void {
+  if (context.isJson) {
+    context.printJson(result);
+    return;
+  }
+
+  const rows = result.snapshots.map(({ snapshot }) => [
+    String(snapshot.id),
+    snapshot.orgName === "" ? snapshot.orgId : snapshot.orgName,
+    snapshot.status,
+    formatCount(totalObjects(snapshot.counts)),
+    Object.entries(snapshot.counts)
+      .map(([kind, count]) => `${kind} ${formatCount(count)}`)
+      .join(", "),
+  ]);
+  const table = renderTable([{ header: "SNAPSHOT", alignRight: true }, { header: "ORG" }, { header: "STATUS" }, { header: "OBJECTS", alignRight: true }, { header: "PER KIND" }], rows);
+  const lines = [table];
+  for (const { snapshot, kinds } of result.snapshots) {
+    for (const kind of kinds.filter((entry) => entry.status !== "complete")) {
+      lines.push(`  snapshot ${snapshot.id} ${kind.kind}: ${kind.status}${kind.error === undefined ? "" : `: ${kind.error}`}`);
+    }
+  }
+  context.print(lines.join("\n"));
+  const took = seconds < 1 ? "less than a second" : formatDuration(seconds);
+  context.notice(`Backed up ${result.snapshots.length} org${result.snapshots.length === 1 ? "" : "s"} in ${took}.`);
+}
+
+function resumeCommand(context: CliContext, options: BackupCommandOptions, ids: number[]): string {
+  const db = options.db === undefined ? "" : ` --db ${shellQuote(options.db)}`;
+  return `wxadmin backup --resume ${ids.join(",")}${db}`;
+}
+
+function incompleteError(context: CliContext, options: BackupCommandOptions, result: BackupResult): WebexError {
+  const incomplete = result.snapshots.filter(({ snapshot }) => snapshot.status !== "complete").map(({ snapshot }) => snapshot.id);
+  return new WebexError(
+    "incomplete",
+    `${incomplete.length} of ${result.snapshots.length} snapshots are incomplete (${incomplete.join(", ")}); the failed kinds are listed above. ` +
+      `After fixing the cause, continue with: ${resumeCommand(context, options, incomplete)}`,
+  );
+}
+
+function interruptedError(context: CliContext, options: BackupCommandOptions, ids: number[], reason: unknown): WebexError {
+  const why = reason instanceof Error ? reason.message : String(reason);
+  if (ids.length === 0) {
+    return new WebexError("incomplete", `Backup ${why} before any snapshot was created. Run the backup again.`);
+  }
+  const kept = `snapshot${ids.length === 1 ? "" : "s"} ${ids.join(", ")} kept as incomplete`;
+  return new WebexError("incomplete", `Backup ${why}; ${kept}. Continue with: ${resumeCommand(context, options, ids)}`);
+}

@@ -1,0 +1,89 @@
+/**
+ * `GET /v1/telephony/config/huntGroups`: the hunt groups of an org. The list carries no agents;
+ * `get(locationId, huntGroupId)` reads a hunt group's detail, which has them.
+ */
+import { paginate, type Paginator } from "../transport/paginate.js";
+import type { Transport } from "../transport/request.js";
+import type { FeatureAgent } from "./call-queues.js";
+import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
+import { pathSegment, requireText } from "./validate.js";
+
+/** A hunt group as the list returns it. */
+export interface HuntGroup {
+  id: string;
+  name: string;
+  locationId?: string;
+  locationName?: string;
+  phoneNumber?: string;
+  extension?: string;
+  routingPrefix?: string;
+  esn?: string;
+  /** False when the hunt group is disabled and takes no calls. */
+  enabled?: boolean;
+  [field: string]: unknown;
+}
+
+/** A hunt group's detail. It has no location fields; those come from the list. */
+export interface HuntGroupDetails {
+  id: string;
+  name: string;
+  enabled?: boolean;
+  phoneNumber?: string;
+  extension?: string;
+  distinctiveRing?: boolean;
+  alternateNumbers?: Array<Record<string, unknown>>;
+  language?: string;
+  languageCode?: string;
+  timeZone?: string;
+  /** Routing policy, such as `{ policy: "REGULAR", ... }`. */
+  callPolicies?: Record<string, unknown>;
+  agents?: FeatureAgent[];
+  [field: string]: unknown;
+}
+
+/** Filters of `HuntGroups.list`, as Webex names them. */
+export interface ListHuntGroupsParams extends OffsetPagingParams {
+  locationId?: string;
+  /** Hunt groups with this name. */
+  name?: string;
+  /** Hunt groups with this primary phone number or extension. */
+  phoneNumber?: string;
+}
+
+/** Reads the hunt groups of one org. Needs `spark-admin:telephony_config_read`. */
+export class HuntGroups {
+  readonly #transport: Transport;
+  readonly #orgId: string;
+
+  /** @param orgId base64 id of the org every request names */
+  constructor(transport: Transport, orgId: string) {
+    this.#transport = transport;
+    this.#orgId = orgId;
+  }
+
+  /**
+   * Lists hunt groups (array key `huntGroups`), page by page.
+   *
+   * @throws InvalidInputError (on the call) for a `max` below 1 or a negative `start`
+   */
+  list(params: ListHuntGroupsParams = {}): Paginator<HuntGroup> {
+    const query = { locationId: params.locationId, name: params.name, phoneNumber: params.phoneNumber, ...readOffsetPaging(params) };
+    return paginate<HuntGroup>(this.#transport, { method: "GET", path: "/telephony/config/huntGroups", query, orgId: this.#orgId }, "huntGroups");
+  }
+
+  /**
+   * Reads one hunt group's detail, agents included.
+   *
+   * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
+   */
+  async get(locationId: string, huntGroupId: string): Promise<HuntGroupDetails> {
+    const location = requireText(locationId, "location id", "a base64 location id");
+    const huntGroup = requireText(huntGroupId, "hunt group id", "a base64 hunt group id");
+    const response = await this.#transport.request<HuntGroupDetails>({
+      method: "GET",
+      path: `/telephony/config/locations/${pathSegment(location)}/huntGroups/${pathSegment(huntGroup)}`,
+      orgId: this.#orgId,
+    });
+    return response.body;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The SQLite schema of the snapshot database and its version check. The version is stored in
+ * `PRAGMA user_version`, where 0 means a new, empty database. A version above `SCHEMA_VERSION`
+ * was written by a newer wxadmin, so it is rejected rather than changed.
+ */
+import type Database from "better-sqlite3";
+import { InvalidInputError } from "../transport/errors.js";
+
+/** Version of the schema this code reads and writes. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Tables of version 1. `objects` keeps a rowid with a separate primary-key index because its
+ * rows hold whole JSON objects, often above a kilobyte, and SQLite recommends WITHOUT ROWID only
+ * for small rows. The rowid of `snapshot_kinds` keeps the order in which kinds were added.
+ */
+const SCHEMA_V1 = `
+CREATE TABLE snapshots (
+  id INTEGER PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  org_name TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'incomplete')),
+  counts TEXT NOT NULL DEFAULT '{}',
+  error TEXT,
+  tool_version TEXT NOT NULL
+);
+CREATE INDEX snapshots_by_org ON snapshots (org_id, id);
+
+CREATE TABLE snapshot_kinds (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'complete', 'failed')),
+  pages INTEGER NOT NULL DEFAULT 0,
+  items INTEGER NOT NULL DEFAULT 0,
+  rate_limit_waits INTEGER NOT NULL DEFAULT 0,
+  next_url TEXT,
+  error TEXT,
+  PRIMARY KEY (snapshot_id, kind)
+);
+
+CREATE TABLE objects (
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (snapshot_id, kind, object_id)
+);
+`;
+
+/**
+ * Creates the tables in a new database, or checks the version of an existing one.
+ *
+ * @throws InvalidInputError when the file was written by a newer schema version, or contains
+ *   tables but no schema version (not a wxadmin snapshot database)
+ */
+export function migrate(db: Database.Database, path: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version === SCHEMA_VERSION) {
+    return;
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new InvalidInputError(
+      `The snapshot database ${path} has schema version ${version}, but this wxadmin reads version ${SCHEMA_VERSION} and older. Upgrade wxadmin, or pass another file with --db.`,
+    );
+  }
+
+  const tables = db.prepare("SELECT count(*) AS count FROM sqlite_schema WHERE type = 'table'").get() as { count: number };
+  if (tables.count > 0) {
+    throw new InvalidInputError(
+      `The file ${path} is an SQLite database without a wxadmin schema version (it already has ${tables.count} tables). Pass another file with --db.`,
+    );
+  }
+
+  db.transaction(() => {
+    db.exec(SCHEMA_V1);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}

@@ -1,0 +1,394 @@
+/**
+ * The backup job against the emulator over loopback, storing into real SQLite files in a
+ * temporary folder: complete backups, interrupted and failed backups that resume, many orgs
+ * through one pool, and backups under injected faults.
+ */
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, test } from "node:test";
+import type { Emulator } from "../src/emulator/index.js";
+import { BACKUP_KINDS, backupOrgs, type BackupKind } from "../src/jobs/backup.js";
+import { SnapshotDb } from "../src/storage/snapshot-db.js";
+import { InvalidInputError } from "../src/transport/errors.js";
+import type { Webex, WebexOptions } from "../src/webex.js";
+import { countByKind, immediateSleep, ProgressRecorder, readApiObjects, readSnapshot, TempFolder, type ObjectsByKind } from "./helpers/backup-fixtures.js";
+import { connectTo, startTestEmulator } from "./helpers/sdk-emulator.js";
+
+const PEOPLE = 120;
+const RANDOM_SEED = 7;
+/** Small pages, so every list spans several pages and an interruption lands between them. */
+const SMALL_PAGES: Partial<Record<BackupKind, number>> = {
+  people: 9,
+  locations: 2,
+  callingLocations: 2,
+  numbers: 11,
+  callQueues: 2,
+  huntGroups: 2,
+  autoAttendants: 2,
+  callQueueAgents: 3,
+};
+/** Retries that take no time: `immediateSleep` skips every wait, and more retries than faults in a row can plausibly hit. */
+const FAST_RETRIES: Partial<WebexOptions> = {
+  sleep: immediateSleep,
+  retry: { maxRetries: 10, maxRateLimitWaits: 10, baseDelayMs: 1, maxDelayMs: 2 },
+};
+
+let folder: TempFolder;
+
+before(() => {
+  folder = new TempFolder("wxadmin-backup-");
+});
+
+after(() => {
+  folder.remove();
+});
+
+describe("backup", () => {
+  let emulator: Emulator;
+  let admin: Webex;
+  let expected: ObjectsByKind;
+
+  before(async () => {
+    emulator = await startTestEmulator({ people: PEOPLE, randomSeed: RANDOM_SEED });
+    admin = await connectTo(emulator, emulator.tokens.customerAdmin, FAST_RETRIES);
+    expected = await readApiObjects(admin.org);
+  });
+
+  afterEach(() => {
+    emulator.clearFaults();
+  });
+
+  after(async () => {
+    await emulator.stop();
+  });
+
+  test("stores what the API lists", async () => {
+    const db = folder.openDb();
+    const recorder = new ProgressRecorder();
+    const result = await backupOrgs({ webex: admin, db, onProgress: recorder.listener });
+
+    assert.equal(result.complete, true);
+    assert.equal(result.snapshots.length, 1);
+    const { snapshot, kinds } = result.snapshots[0]!;
+    assert.equal(snapshot.status, "complete");
+    assert.equal(snapshot.orgId, admin.org.id);
+    assert.deepEqual(readSnapshot(db, snapshot.id), expected);
+    assert.deepEqual(snapshot.counts, countByKind(expected));
+    assert.deepEqual(
+      kinds.map((kind) => [kind.kind, kind.status]),
+      BACKUP_KINDS.map((kind) => [kind, "complete"]),
+    );
+
+    const last = recorder.lastByKind(snapshot.id);
+    for (const kind of BACKUP_KINDS) {
+      assert.equal(last[kind]?.state, "complete", kind);
+      assert.equal(last[kind]?.items, snapshot.counts[kind], kind);
+    }
+    db.close();
+  });
+
+  test("stores on the calling thread", async () => {
+    const db = folder.openDb();
+    const { snapshots } = await backupOrgs({ webex: admin, db, storeInWorker: false, pageSizes: SMALL_PAGES });
+    assert.deepEqual(readSnapshot(db, snapshots[0]!.snapshot.id), expected);
+    db.close();
+  });
+
+  test("in-memory database", async () => {
+    const db = SnapshotDb.open(":memory:");
+    const { snapshots, complete } = await backupOrgs({ webex: admin, db });
+    assert.equal(complete, true);
+    assert.deepEqual(readSnapshot(db, snapshots[0]!.snapshot.id), expected);
+    db.close();
+  });
+
+  test("every kind has objects", () => {
+    // Without seeded calling data the other tests would compare empty lists and prove little.
+    for (const kind of BACKUP_KINDS) {
+      assert.ok(Object.keys(expected[kind] ?? {}).length > 0, `the emulator lists no ${kind}`);
+    }
+  });
+
+  test("queues and hunt groups carry agents", async () => {
+    const db = folder.openDb();
+    const { snapshots } = await backupOrgs({ webex: admin, db, kinds: ["callQueues", "huntGroups"] });
+    const stored = readSnapshot(db, snapshots[0]!.snapshot.id);
+    for (const kind of ["callQueues", "huntGroups"]) {
+      for (const [id, value] of Object.entries(stored[kind] ?? {})) {
+        const object = value as Record<string, unknown>;
+        assert.ok(Array.isArray(object.agents), `${kind} ${id} has no agents array`);
+        assert.equal(typeof object.locationId, "string", `${kind} ${id} has no locationId`);
+      }
+    }
+    db.close();
+  });
+
+  test("small pages store the same objects", async () => {
+    const db = folder.openDb();
+    const { snapshots } = await backupOrgs({ webex: admin, db, pageSizes: SMALL_PAGES, concurrency: 3 });
+    const { snapshot, kinds } = snapshots[0]!;
+    assert.deepEqual(readSnapshot(db, snapshot.id), expected);
+    const people = kinds.find((kind) => kind.kind === "people");
+    assert.equal(people?.pages, Math.ceil(Object.keys(expected.people ?? {}).length / 9));
+    db.close();
+  });
+
+  test("interrupted backup resumes to same objects", async () => {
+    const db = folder.openDb();
+    const controller = new AbortController();
+    let storedPages = 0;
+    const interrupted = backupOrgs({
+      webex: admin,
+      db,
+      pageSizes: SMALL_PAGES,
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.state === "running" && event.pages > 0) {
+          storedPages += 1;
+          if (storedPages === 6) {
+            controller.abort(new Error("stopped by the test"));
+          }
+        }
+      },
+    });
+    await assert.rejects(interrupted, /stopped by the test/);
+
+    const [stopped] = db.listSnapshots();
+    assert.ok(stopped !== undefined);
+    assert.equal(stopped.status, "incomplete");
+    assert.match(stopped.error ?? "", /^Interrupted before .*people/);
+    const kindsBefore = db.getKinds(stopped.id);
+    const completeBefore = kindsBefore.filter((kind) => kind.status === "complete").map((kind) => kind.kind);
+    const people = kindsBefore.find((kind) => kind.kind === "people");
+    assert.ok(people?.nextUrl !== undefined, "people has no stored cursor");
+    assert.ok(people.pages > 0);
+
+    const logStart = emulator.requestLog.length;
+    const recorder = new ProgressRecorder();
+    const resumed = await backupOrgs({ webex: admin, db, resumeSnapshotIds: [stopped.id], onProgress: recorder.listener });
+
+    assert.equal(resumed.complete, true);
+    assert.equal(resumed.snapshots[0]?.snapshot.id, stopped.id);
+    assert.deepEqual(readSnapshot(db, stopped.id), expected);
+    const skipped = recorder.events.filter((event) => event.state === "skipped").map((event) => event.kind);
+    assert.deepEqual(skipped, completeBefore);
+
+    const peopleRequests = emulator.requestLog.slice(logStart).filter((entry) => entry.path.startsWith("/v1/people?"));
+    assert.ok(peopleRequests.length > 0);
+    assert.match(peopleRequests[0]!.path, /cursor=/, "the resumed backup read people from the start instead of its cursor");
+    db.close();
+  });
+
+  test("failed kind leaves snapshot incomplete", async () => {
+    const db = folder.openDb();
+    emulator.inject({ method: "GET", path: "/v1/telephony/config/huntGroups*", status: 403 });
+    const recorder = new ProgressRecorder();
+    const result = await backupOrgs({ webex: admin, db, onProgress: recorder.listener });
+
+    assert.equal(result.complete, false);
+    const { snapshot, kinds } = result.snapshots[0]!;
+    assert.equal(snapshot.status, "incomplete");
+    assert.match(snapshot.error ?? "", /huntGroups failed: .*403/);
+    const failed = kinds.filter((kind) => kind.status !== "complete");
+    assert.deepEqual(failed.map((kind) => [kind.kind, kind.status]), [["huntGroups", "failed"]]);
+    assert.equal(recorder.lastByKind(snapshot.id).huntGroups?.state, "failed");
+    assert.match(recorder.lastByKind(snapshot.id).huntGroups?.error ?? "", /403/);
+    assert.equal(snapshot.counts.huntGroups, undefined);
+
+    const resumed = await backupOrgs({ webex: admin, db, resumeSnapshotIds: [snapshot.id] });
+    assert.equal(resumed.complete, true);
+    assert.deepEqual(readSnapshot(db, snapshot.id), expected);
+    db.close();
+  });
+
+  test("failed detail stores no part of its page", async () => {
+    const db = folder.openDb();
+    // The second queue detail fails, so the first page of queues must not be stored at all.
+    emulator.inject({ method: "GET", path: /^\/v1\/telephony\/config\/locations\/[^/]+\/queues\/[^/?]+/, skip: 1, status: 403 });
+    const first = await backupOrgs({ webex: admin, db, kinds: ["callQueues"], pageSizes: { callQueues: 3 } });
+    const { snapshot, kinds } = first.snapshots[0]!;
+    assert.equal(kinds[0]?.status, "failed");
+    assert.equal(kinds[0]?.pages, 0);
+    assert.deepEqual(db.countObjects(snapshot.id), {});
+
+    const resumed = await backupOrgs({ webex: admin, db, resumeSnapshotIds: [snapshot.id] });
+    assert.equal(resumed.complete, true);
+    assert.deepEqual(readSnapshot(db, snapshot.id), { callQueues: expected.callQueues });
+    db.close();
+  });
+
+  test("500 continues from the cursor", async () => {
+    const db = folder.openDb();
+    emulator.inject({ method: "GET", path: "/v1/people*", skip: 2, status: 500 });
+    const logStart = emulator.requestLog.length;
+    const result = await backupOrgs({ webex: admin, db, kinds: ["people"], pageSizes: SMALL_PAGES, kindRetryDelayMs: 0 });
+
+    assert.equal(result.complete, true);
+    assert.deepEqual(readSnapshot(db, result.snapshots[0]!.snapshot.id), { people: expected.people });
+    const requests = emulator.requestLog.slice(logStart).filter((entry) => entry.path.startsWith("/v1/people?"));
+    assert.equal(requests[2]?.status, 500);
+    assert.equal(requests[3]?.path, requests[2]?.path, "the retry did not continue with the failed page");
+    assert.equal(requests.length, Math.ceil(Object.keys(expected.people ?? {}).length / 9) + 1);
+    db.close();
+  });
+
+  test("500 fails the kind without retries", async () => {
+    const db = folder.openDb();
+    emulator.inject({ method: "GET", path: "/v1/people*", skip: 2, status: 500 });
+    const result = await backupOrgs({ webex: admin, db, kinds: ["people"], pageSizes: SMALL_PAGES, kindRetries: 0 });
+
+    assert.equal(result.complete, false);
+    const people = result.snapshots[0]!.kinds[0]!;
+    assert.equal(people.status, "failed");
+    assert.equal(people.pages, 2);
+    assert.match(people.error ?? "", /500/);
+    db.close();
+  });
+
+  test("429 waits counted per kind", async () => {
+    const db = folder.openDb();
+    emulator.inject({ method: "GET", path: "/v1/telephony/config/numbers*", status: 429, retryAfter: "1", times: 2 });
+    const recorder = new ProgressRecorder();
+    const { snapshots } = await backupOrgs({ webex: admin, db, onProgress: recorder.listener });
+    const { snapshot, kinds } = snapshots[0]!;
+
+    const waits = Object.fromEntries(kinds.map((kind) => [kind.kind, kind.rateLimitWaits]));
+    assert.equal(waits.numbers, 2);
+    for (const kind of BACKUP_KINDS.filter((name) => name !== "numbers")) {
+      assert.equal(waits[kind], 0, kind);
+    }
+    assert.equal(recorder.lastByKind(snapshot.id).numbers?.rateLimitWaits, 2);
+    assert.deepEqual(readSnapshot(db, snapshot.id), expected);
+    db.close();
+  });
+
+  test("concurrency bounds running kinds", async () => {
+    const db = folder.openDb();
+    const recorder = new ProgressRecorder();
+    await backupOrgs({ webex: admin, db, concurrency: 2, pageSizes: SMALL_PAGES, onProgress: recorder.listener });
+    assert.equal(recorder.maxRunning, 2);
+    db.close();
+  });
+
+  test("rejects bad options before writing", async () => {
+    const db = folder.openDb();
+    await assert.rejects(backupOrgs({ webex: admin, db, concurrency: 0 }), InvalidInputError);
+    await assert.rejects(backupOrgs({ webex: admin, db, kinds: ["people", "devices"] }), /Unknown backup kind "devices"/);
+    await assert.rejects(backupOrgs({ webex: admin, db, pageSizes: { people: 0 } }), InvalidInputError);
+    await assert.rejects(backupOrgs({ webex: admin, db, resumeSnapshotIds: [99] }), /Snapshot 99 is not in/);
+    assert.deepEqual(db.listSnapshots(), []);
+    db.close();
+  });
+
+  test("aborted signal starts nothing", async () => {
+    const db = folder.openDb();
+    const controller = new AbortController();
+    controller.abort(new Error("cancelled early"));
+    await assert.rejects(backupOrgs({ webex: admin, db, signal: controller.signal }), /cancelled early/);
+    assert.deepEqual(db.listSnapshots(), []);
+    db.close();
+  });
+
+  test("resuming a complete snapshot changes nothing", async () => {
+    const db = folder.openDb();
+    const first = await backupOrgs({ webex: admin, db, kinds: ["licenses"] });
+    const snapshot = first.snapshots[0]!.snapshot;
+    const logStart = emulator.requestLog.length;
+    const again = await backupOrgs({ webex: admin, db, resumeSnapshotIds: [snapshot.id] });
+    assert.deepEqual(again.snapshots[0]?.snapshot, snapshot);
+    assert.equal(emulator.requestLog.length, logStart);
+    db.close();
+  });
+});
+
+describe("backup of many orgs", () => {
+  const ORGS = 3;
+  let emulator: Emulator;
+  let partner: Webex;
+
+  before(async () => {
+    emulator = await startTestEmulator({ people: 40, orgs: ORGS, randomSeed: RANDOM_SEED });
+    partner = await connectTo(emulator, emulator.tokens.partnerAdmin, FAST_RETRIES);
+  });
+
+  after(async () => {
+    await emulator.stop();
+  });
+
+  test("one snapshot per org, one shared pool", async () => {
+    const customerIds = new Set(emulator.orgs.customers.map((org) => org.id));
+    const orgs = partner.orgs.filter((org) => customerIds.has(org.id));
+    assert.equal(orgs.length, ORGS);
+
+    const db = folder.openDb();
+    const recorder = new ProgressRecorder();
+    const result = await backupOrgs({ webex: partner, orgs, db, concurrency: 3, pageSizes: SMALL_PAGES, onProgress: recorder.listener });
+
+    assert.equal(result.complete, true);
+    assert.deepEqual(
+      result.snapshots.map((entry) => entry.snapshot.orgId),
+      orgs.map((org) => org.id),
+    );
+    for (const [index, org] of orgs.entries()) {
+      const expected = await readApiObjects(org);
+      assert.deepEqual(readSnapshot(db, result.snapshots[index]!.snapshot.id), expected, org.displayName);
+    }
+    assert.equal(recorder.maxRunning, 3);
+
+    // Every telephony request names its org.
+    const telephony = emulator.requestLog.filter((entry) => entry.path.startsWith("/v1/telephony/"));
+    assert.ok(telephony.length > 0);
+    for (const entry of telephony) {
+      assert.match(entry.path, /[?&]orgId=/, entry.path);
+    }
+    db.close();
+  });
+});
+
+describe("backup under faults", () => {
+  let clean: Emulator;
+  let faulty: Emulator;
+
+  before(async () => {
+    clean = await startTestEmulator({ people: PEOPLE, randomSeed: RANDOM_SEED });
+    // About a third of requests fail or are slowed: 8% resets, 12% 5xx, and 17% of the rest delayed.
+    faulty = await startTestEmulator({
+      people: PEOPLE,
+      randomSeed: RANDOM_SEED,
+      faults: { resetRate: 0.08, errorRate: 0.12, delayRate: 0.17, delayMs: 15 },
+    });
+  });
+
+  after(async () => {
+    await clean.stop();
+    await faulty.stop();
+  });
+
+  test("stores the same objects as a clean backup", async () => {
+    const cleanAdmin = await connectTo(clean, clean.tokens.customerAdmin, FAST_RETRIES);
+    const cleanDb = folder.openDb();
+    const reference = await backupOrgs({ webex: cleanAdmin, db: cleanDb, pageSizes: SMALL_PAGES });
+    assert.equal(reference.complete, true);
+
+    const faultyAdmin = await connectTo(faulty, faulty.tokens.customerAdmin, FAST_RETRIES);
+    faulty.inject({ method: "GET", path: "/v1/people*", skip: 2, times: 3, status: 429, retryAfter: "1" });
+    faulty.inject({ method: "GET", path: "/v1/telephony/config/numbers*", skip: 1, times: 2, status: 429, retryAfter: "1" });
+    const faultyDb = folder.openDb();
+    const logStart = faulty.requestLog.length;
+    const result = await backupOrgs({ webex: faultyAdmin, db: faultyDb, pageSizes: SMALL_PAGES, concurrency: 3, kindRetries: 5, kindRetryDelayMs: 0 });
+
+    assert.equal(result.complete, true, result.snapshots[0]?.snapshot.error);
+    assert.deepEqual(readSnapshot(faultyDb, result.snapshots[0]!.snapshot.id), readSnapshot(cleanDb, reference.snapshots[0]!.snapshot.id));
+
+    // The faults really happened: resets (status 0), 5xx and 429s.
+    const statuses = faulty.requestLog.slice(logStart).map((entry) => entry.status);
+    const failedShare = statuses.filter((status) => status === 0 || status >= 500).length / statuses.length;
+    assert.ok(failedShare > 0.1, `only ${(failedShare * 100).toFixed(0)}% of requests failed`);
+    assert.ok(statuses.includes(429));
+    const waits = Object.fromEntries(result.snapshots[0]!.kinds.map((kind) => [kind.kind, kind.rateLimitWaits]));
+    assert.ok((waits.people ?? 0) >= 3, `people saw ${waits.people} rate-limit waits`);
+    assert.ok((waits.numbers ?? 0) >= 2, `numbers saw ${waits.numbers} rate-limit waits`);
+    cleanDb.close();
+    faultyDb.close();
+  });
+});

@@ -1,0 +1,453 @@
+/**
+ * The snapshot commands of the built CLI run as child processes: `snapshots`, `export`, `diff`
+ * and `audit` on databases written by the tests, and `backup` against an emulator started in
+ * this process, each with its own temporary database.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { startEmulator, type DataChange, type Emulator } from "../src/emulator/index.js";
+import { SnapshotDb } from "../src/storage/snapshot-db.js";
+import { CliRecorder, type CliRun } from "./helpers/cli-run.js";
+import { parseCsv } from "./helpers/csv-parse.js";
+import { craftedObjects, CRAFTED_EXPECTED, writeCraftedSnapshot } from "./helpers/crafted-snapshot.js";
+import { ORG_ID, person, webexId } from "./helpers/snapshot-fixtures.js";
+
+let dir: string;
+let cli: CliRecorder;
+let counter = 0;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "wxadmin-cli-snapshots-"));
+  // No default database: every run names its own, or proves that a missing one is reported.
+  cli = new CliRecorder({ XDG_DATA_HOME: join(dir, "data-home"), HOME: dir });
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function freshDbPath(): string {
+  counter += 1;
+  return join(dir, `snapshots-${counter}.db`);
+}
+
+function describeRun(run: CliRun): string {
+  return `wxadmin ${run.args.join(" ")}\n--- stdout\n${run.stdout}--- stderr\n${run.stderr}`;
+}
+
+function assertExit(run: CliRun, code: number): void {
+  assert.equal(run.code, code, describeRun(run));
+}
+
+function parseJson(run: CliRun): any {
+  assertExit(run, 0);
+  return JSON.parse(run.stdout);
+}
+
+/** Writes two snapshots of the crafted org, the second with known changes, and returns their ids. */
+function writeChangedPair(dbPath: string): { from: number; to: number } {
+  const from = writeCraftedSnapshot(dbPath);
+  const objects = craftedObjects();
+  const people = objects.people ?? [];
+  const bob = people.find((entry) => entry.displayName === "Bob Brown");
+  assert.ok(bob);
+  bob.title = "Team Lead";
+  objects.people = people.filter((entry) => entry.displayName !== "Carol Chen");
+  objects.people.push(person("Erin Evans", { licenses: [] }));
+  const springfield = (objects.locations ?? [])[0] as { address: Record<string, unknown> };
+  springfield.address = { ...springfield.address, city: "Capital City" };
+  const to = writeCraftedSnapshot(dbPath, objects, new Date("2026-01-16T08:00:00.000Z"));
+  return { from, to };
+}
+
+describe("snapshots list and show", () => {
+  test("lists snapshots as a table", async () => {
+    const db = freshDbPath();
+    writeChangedPair(db);
+    const run = await cli.run(["snapshots", "list", "--db", db]);
+    assertExit(run, 0);
+    const lines = run.stdout.trimEnd().split("\n");
+    assert.match(lines[0] ?? "", /^ID\s+ORG\s+STARTED\s+TOOK\s+STATUS\s+OBJECTS$/);
+    assert.match(lines[1] ?? "", /^ 1\s+Example Customer Inc\.\s+2026-01-15 08:00 UTC\s+1 minute 30 seconds\s+complete\s+20$/);
+    assert.equal(lines.length, 3);
+  });
+
+  test("lists snapshots as JSON", async () => {
+    const db = freshDbPath();
+    writeChangedPair(db);
+    const list = parseJson(await cli.run(["snapshots", "list", "--db", db, "--json"]));
+    assert.deepEqual(list.map((snapshot: { id: number }) => snapshot.id), [1, 2]);
+    assert.equal(list[0].orgId, ORG_ID);
+    assert.equal(list[0].counts.people, 4);
+  });
+
+  test("shows the kinds of one snapshot", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["snapshots", "show", "1", "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /Status:\s+complete/);
+    assert.match(run.stdout, /^\s+people\s+complete\s+0\s+4\s+0\s*$/m);
+  });
+
+  test("reads the database from WXADMIN_DB", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const list = parseJson(await cli.run(["snapshots", "list", "--json"], { env: { WXADMIN_DB: db } }));
+    assert.equal(list.length, 1);
+  });
+
+  test("reports a missing database", async () => {
+    const run = await cli.run(["snapshots", "list"]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /No snapshot database at .*data-home\/wxadmin\/snapshots\.db\. Run "wxadmin backup" to create one, or pass the file with --db FILE/);
+  });
+
+  test("reports an unknown snapshot id", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["snapshots", "show", "42", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /Snapshot 42 is not in .*; run "wxadmin snapshots list" to see the stored snapshots\./);
+  });
+
+  test("rejects a malformed snapshot id", async () => {
+    const run = await cli.run(["snapshots", "show", "latest", "--db", freshDbPath()]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /Invalid snapshot id "latest": expected a number/);
+  });
+
+  test("rejects connection options", async () => {
+    const run = await cli.run(["snapshots", "list", "--token", "abc", "--db", freshDbPath()]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /does not take --token: it reads only the snapshot database/);
+  });
+});
+
+describe("export command", () => {
+  test("writes JSON that round-trips", async () => {
+    const db = freshDbPath();
+    const id = writeCraftedSnapshot(db);
+    const out = join(dir, "export-json");
+    const run = await cli.run(["export", String(id), "--format", "json", "--out", out, "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /^people\s+4\s+.*people\.json$/m);
+
+    const reader = SnapshotDb.open(db, { readonly: true });
+    try {
+      for (const kind of Object.keys(craftedObjects())) {
+        const stored = [...reader.iterateObjects(id, kind)].map((row) => row.value);
+        assert.deepEqual(JSON.parse(await readFile(join(out, `${kind}.json`), "utf8")), stored, kind);
+      }
+    } finally {
+      reader.close();
+    }
+  });
+
+  test("writes CSV of chosen kinds", async () => {
+    const db = freshDbPath();
+    const id = writeCraftedSnapshot(db);
+    const out = join(dir, "export-csv");
+    const result = parseJson(await cli.run(["export", String(id), "--format", "csv", "--out", out, "--kinds", "people,licenses", "--db", db, "--json"]));
+    assert.deepEqual(result.files.map((file: { kind: string }) => file.kind), ["people", "licenses"]);
+
+    const [headers, ...rows] = parseCsv(await readFile(join(out, "licenses.csv"), "utf8"));
+    assert.deepEqual(headers, ["id", "name", "totalUnits", "consumedUnits"]);
+    assert.equal(rows.length, 4);
+    assert.ok(rows.some((row) => row[1] === "Webex Calling - Professional" && row[2] === "10" && row[3] === "12"));
+  });
+
+  test("requires --format", async () => {
+    const run = await cli.run(["export", "1", "--out", dir, "--db", freshDbPath()]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /--format <format>' not specified/);
+  });
+});
+
+describe("diff command", () => {
+  test("defaults to the two newest snapshots", async () => {
+    const db = freshDbPath();
+    writeChangedPair(db);
+    const diff = parseJson(await cli.run(["diff", "--db", db, "--json"]));
+    assert.equal(diff.from.id, 1);
+    assert.equal(diff.to.id, 2);
+
+    const people = diff.byKind.people;
+    assert.deepEqual(people.added.map((object: { name: string }) => object.name), ["Erin Evans"]);
+    assert.deepEqual(people.removed.map((object: { name: string }) => object.name), ["Carol Chen"]);
+    assert.deepEqual(people.changed, [{ id: webexId("PEOPLE", "bob-brown"), name: "Bob Brown", fields: [{ path: "title", after: "Team Lead" }] }]);
+    assert.deepEqual(diff.byKind.locations.changed[0].fields, [{ path: "address.city", before: "Springfield", after: "Capital City" }]);
+    for (const kind of ["licenses", "numbers", "callQueues", "huntGroups", "autoAttendants", "callingLocations"]) {
+      const entry = diff.byKind[kind];
+      assert.equal(entry.added.length + entry.removed.length + entry.changed.length, 0, kind);
+    }
+  });
+
+  test("prints changes as text", async () => {
+    const db = freshDbPath();
+    const { from, to } = writeChangedPair(db);
+    const run = await cli.run(["diff", String(from), String(to), "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /^people: 1 added, 1 removed, 1 changed, 2 unchanged$/m);
+    assert.match(run.stdout, /^ {2}\+ Erin Evans \(/m);
+    assert.match(run.stdout, /^ {2}- Carol Chen \(/m);
+    assert.match(run.stdout, /^ {6}title: \(absent\) -> "Team Lead"$/m);
+    assert.match(run.stdout, /^ {6}address\.city: "Springfield" -> "Capital City"$/m);
+  });
+
+  test("leaves out ignored fields", async () => {
+    const db = freshDbPath();
+    writeChangedPair(db);
+    const diff = parseJson(await cli.run(["diff", "--db", db, "--json", "--ignore", "people:title,locations:address"]));
+    assert.equal(diff.byKind.people.changed.length, 0);
+    assert.equal(diff.byKind.locations.changed.length, 0);
+  });
+
+  test("says there is nothing to diff yet", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["diff", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /Nothing to diff yet: org .* has 1 complete snapshot and diff needs two\. Run "wxadmin backup" again later, then "wxadmin diff"\./);
+  });
+
+  test("rejects a single snapshot id", async () => {
+    const db = freshDbPath();
+    writeChangedPair(db);
+    const run = await cli.run(["diff", "1", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /Give two snapshot ids \(older first\), or none/);
+  });
+
+  test("asks for --org with several orgs", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const other = SnapshotDb.open(db);
+    const otherOrg = webexId("ORGANIZATION", "0f0f0f0f-0000-4000-8000-000000000002");
+    const snapshot = other.createSnapshot({ id: otherOrg, displayName: "Other Org" }, { kinds: ["people"] });
+    other.markKindComplete(snapshot.id, "people");
+    other.finishSnapshot(snapshot.id);
+    other.close();
+
+    const run = await cli.run(["diff", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /contains snapshots of 2 orgs \(Example Customer Inc\. \(.*\), Other Org \(.*\)\); pick one with --org ORG/);
+
+    const picked = await cli.run(["diff", "--db", db, "--org", otherOrg]);
+    assertExit(picked, 2);
+    assert.match(picked.stderr, /org .* has 1 complete snapshot/);
+  });
+});
+
+describe("audit command", () => {
+  test("prints findings as a table", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["audit", "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /^Audit of Example Customer Inc\. \(.*\), snapshot 1: 9 findings \(5 high, 2 medium, 2 low\)$/m);
+    assert.match(run.stdout, /^SEVERITY\s+RULE\s+OBJECT\s+PROBLEM\s+FIX$/m);
+    assert.match(run.stdout, /^high\s+license-over-consumed\s+Webex Calling - Professional\s+Webex Calling - Professional has 12 units consumed/m);
+    assert.equal(run.stdout.split("\n").filter((line) => /^(high|medium|low) /.test(line)).length, 9);
+  });
+
+  test("prints findings as JSON", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const audit = parseJson(await cli.run(["audit", "1", "--db", db, "--json"]));
+    assert.deepEqual(audit.counts, CRAFTED_EXPECTED.counts);
+    const perRule: Record<string, number> = {};
+    for (const finding of audit.findings) {
+      perRule[finding.rule] = (perRule[finding.rule] ?? 0) + 1;
+      assert.ok(finding.fix.length > 0);
+      assert.ok(finding.objectId.length > 0);
+    }
+    assert.deepEqual(perRule, CRAFTED_EXPECTED.rules);
+    assert.equal(audit.snapshot.id, 1);
+  });
+
+  test("writes the HTML report", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const file = join(dir, "reports", "audit.html");
+    const run = await cli.run(["audit", "--db", db, "--html", file]);
+    assertExit(run, 0);
+    assert.match(run.stderr, /Wrote the HTML report to .*audit\.html/);
+    const html = await readFile(file, "utf8");
+    assert.match(html, /^<!doctype html>/);
+    assert.match(html, /data-severity="high" data-count="5"/);
+  });
+
+  test("warns about rules it could not check", async () => {
+    const db = freshDbPath();
+    const objects = craftedObjects();
+    delete objects.numbers;
+    writeCraftedSnapshot(db, objects);
+    const run = await cli.run(["audit", "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stderr, /Rule number-unassigned was not fully checked: The snapshot has no complete backup of numbers/);
+  });
+});
+
+describe("backup command against the emulator", () => {
+  let emulator: Emulator;
+  let dbPath: string;
+  let online: CliRecorder;
+
+  before(async () => {
+    emulator = await startEmulator({ port: 0, host: "127.0.0.1", people: 150, randomSeed: 11 });
+    dbPath = freshDbPath();
+    online = new CliRecorder({ WEBEX_BASE_URL: emulator.url, WEBEX_ACCESS_TOKEN: emulator.tokens.customerAdmin, WXADMIN_DB: dbPath, HOME: dir });
+  });
+
+  after(async () => {
+    await emulator?.stop();
+  });
+
+  /** Turns diff JSON into sorted lines `kind id change fields`, the shape of the emulator's change list. */
+  function linesOfDiff(diff: any): string[] {
+    const lines: string[] = [];
+    for (const [kind, entry] of Object.entries<any>(diff.byKind)) {
+      for (const object of entry.added) lines.push(`${kind} ${object.id} added`);
+      for (const object of entry.removed) lines.push(`${kind} ${object.id} removed`);
+      for (const object of entry.changed) {
+        const paths = object.fields.map((field: { path: string }) => field.path).sort();
+        lines.push(`${kind} ${object.id} changed ${paths.join(",")}`);
+      }
+    }
+    return lines.sort();
+  }
+
+  /** Merges the change records of each object (two changes of one license are one change of their fields) into diff lines. */
+  function linesOfChanges(changes: DataChange[]): string[] {
+    const merged = new Map<string, { change: DataChange["change"]; fields: Set<string> }>();
+    for (const change of changes) {
+      const key = `${change.kind} ${change.id}`;
+      const earlier = merged.get(key);
+      if (earlier === undefined) {
+        merged.set(key, { change: change.change, fields: new Set(change.fields ?? []) });
+      } else if (earlier.change === "changed" && change.change === "changed") {
+        for (const field of change.fields ?? []) earlier.fields.add(field);
+      } else {
+        assert.fail(`${key} is ${earlier.change} and then ${change.change}; the test expects one of them`);
+      }
+    }
+    return [...merged]
+      .map(([key, entry]) => `${key} ${entry.change}${entry.change === "changed" ? ` ${[...entry.fields].sort().join(",")}` : ""}`)
+      .sort();
+  }
+
+  function readLicenseId(snapshotId: number, name: string): string {
+    const db = SnapshotDb.open(dbPath, { readonly: true });
+    try {
+      const found = [...db.iterateObjects(snapshotId, "licenses")].find((row) => row.value.name === name);
+      assert.ok(found, `license ${name} in snapshot ${snapshotId}`);
+      return found.id;
+    } finally {
+      db.close();
+    }
+  }
+
+  test("backup then diff shows exactly the changes", async () => {
+    const first = await online.run(["backup", "--progress", "lines"]);
+    assertExit(first, 0);
+    assert.match(first.stdout, /^\s+1\s+Example Customer Inc\.\s+complete\s+/m);
+    assert.match(first.stderr, /^backup: snapshot 1 Example Customer Inc\. people: complete\s+2 pages, 150 items, 0 rate-limit waits$/m);
+
+    const changes = emulator.mutate({ changes: 8 });
+    assert.ok(changes.length >= 8, JSON.stringify(changes));
+    const licenseId = readLicenseId(1, "Webex Calling - Professional");
+    changes.push(...emulator.data.setLicense(licenseId, { totalUnits: 1 }));
+
+    assertExit(await online.run(["backup", "--progress", "off"]), 0);
+    const diff = parseJson(await online.run(["diff", "--json"]));
+    assert.equal(diff.from.id, 1);
+    assert.equal(diff.to.id, 2);
+    assert.deepEqual(linesOfDiff(diff), linesOfChanges(changes));
+  });
+
+  test("audit finds the seeded problems", async () => {
+    const audit = parseJson(await online.run(["audit", "--json"]));
+    assert.equal(audit.snapshot.id, 2);
+    assert.deepEqual(audit.skippedRules, []);
+    const rules = new Set(audit.findings.map((finding: { rule: string }) => finding.rule));
+    for (const rule of [
+      "license-over-consumed",
+      "calling-user-without-number",
+      "location-without-main-number",
+      "duplicate-extension",
+      "call-queue-without-agents",
+      "person-without-license",
+      "hunt-group-disabled",
+      "number-unassigned",
+    ]) {
+      assert.ok(rules.has(rule), `${rule} in ${[...rules].join(", ")}`);
+    }
+  });
+
+  test("backup exits 4 when a kind fails", async () => {
+    emulator.inject({ path: "/telephony/config/numbers", status: 403 });
+    const run = await online.run(["backup", "--progress", "off"]);
+    assertExit(run, 4);
+    assert.match(run.stdout, /^\s+3\s+Example Customer Inc\.\s+incomplete\s+/m);
+    assert.match(run.stdout, /^ {2}snapshot 3 numbers: failed: .*403/m);
+    assert.match(run.stderr, /1 of 1 snapshots are incomplete \(3\).*continue with: wxadmin backup --resume 3$/m);
+
+    const audit = await online.run(["audit", "3"]);
+    assertExit(audit, 0);
+    assert.match(audit.stderr, /Rule number-unassigned was not fully checked/);
+
+    const resumed = await online.run(["backup", "--resume", "3", "--progress", "lines"]);
+    assertExit(resumed, 0);
+    assert.match(resumed.stderr, /snapshot 3 Example Customer Inc\. people: complete before resume/);
+    const list = parseJson(await online.run(["snapshots", "list", "--json"]));
+    assert.equal(list.find((snapshot: { id: number }) => snapshot.id === 3)?.status, "complete");
+    assert.deepEqual(linesOfDiff(parseJson(await online.run(["diff", "2", "3", "--json"]))), []);
+  });
+
+  test("interrupted backup resumes to the same objects", async () => {
+    // The second page of people hangs, so the backup is still running when the signal comes.
+    emulator.inject({ path: "/people", skip: 1, delayMs: 60_000 });
+    const running = online.start(["backup", "--progress", "lines", "--concurrency", "2"]);
+    await running.waitForOutput(/callQueueAgents: complete/, "stderr", 30_000);
+    const stopped = await running.stop("SIGINT");
+    emulator.clearFaults();
+    assertExit(stopped, 4);
+    assert.match(stopped.stderr, /Backup stopped by SIGINT; snapshot 4 kept as incomplete\. Continue with: wxadmin backup --resume 4$/m);
+
+    const shown = parseJson(await online.run(["snapshots", "show", "4", "--json"]));
+    assert.equal(shown.status, "incomplete");
+    assert.equal(shown.kinds.find((kind: { kind: string }) => kind.kind === "people")?.pages, 1);
+
+    assertExit(await online.run(["backup", "--resume", "4", "--progress", "off"]), 0);
+    assert.deepEqual(linesOfDiff(parseJson(await online.run(["diff", "3", "4", "--json"]))), []);
+  });
+
+  test("live progress redraws in place", async () => {
+    const run = await online.run(["backup", "--progress", "live"]);
+    assertExit(run, 0);
+    assert.match(run.stderr, /\u001b\[\d+F\u001b\[0J/);
+    assert.match(run.stderr, /Snapshot 5: Example Customer Inc\.\n {2}people\s+complete\s+2 pages, 14\d items, 0 rate-limit waits/);
+    assert.match(run.stderr, /9 of 9 lists done in 1 snapshot, 0 rate-limit waits\nBacked up 1 org in /);
+  });
+
+  test("backs up every org of a partner", async () => {
+    const partnerDb = freshDbPath();
+    const run = await online.run(["backup", "--all-orgs", "--progress", "off", "--json"], {
+      env: { WEBEX_ACCESS_TOKEN: emulator.tokens.partnerAdmin, WXADMIN_DB: partnerDb },
+    });
+    const result = parseJson(run);
+    const names = result.snapshots.map((entry: { snapshot: { orgName: string } }) => entry.snapshot.orgName);
+    assert.deepEqual(names, [emulator.orgs.partner.displayName, ...emulator.orgs.customers.map((org) => org.displayName)]);
+    assert.equal(result.complete, true);
+  });
+
+  test("rejects --all-orgs with --org", async () => {
+    const run = await online.run(["backup", "--all-orgs", "--org", emulator.orgs.customer.id]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /Give either --all-orgs or --org, not both/);
+  });
+});

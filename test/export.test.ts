@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { exportSnapshot, exportSource, formatCsvRow, MANIFEST_FILE, type ExportManifest } from "../src/jobs/export.js";
+import { SnapshotDb } from "../src/storage/snapshot-db.js";
+import { InvalidInputError } from "../src/transport/errors.js";
+import { parseCsv } from "./helpers/csv-parse.js";
+import { location, memorySource, objectIdOf, ORG_ID, person } from "./helpers/snapshot-fixtures.js";
+
+let folder: string;
+
+before(async () => {
+  folder = await mkdtemp(path.join(tmpdir(), "wxadmin-export-"));
+});
+
+after(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+/** People with values that need CSV quoting, nested fields, arrays, nulls and non-ASCII text. */
+const awkwardPeople = [
+  person("Alice Adams", {
+    title: 'Head of "Ops", EMEA',
+    department: "Line one\r\nline two\nline three",
+    phoneNumbers: [{ type: "work", value: "+1 555 010 0101", primary: true }],
+    licenses: ["lic-a", "lic-b"],
+    manager: null,
+    invitePending: "false",
+    address: { city: "Zürich", geo: { lat: 47.37, lng: 8.54 } },
+    settings: {},
+  }),
+  person("Björn Émile", { nickName: "😀 ,\"", extension: "1101", score: 0, isGuest: false }),
+  person("Carol Chen", { licenses: [] }),
+];
+
+const numbers = [
+  { phoneNumber: "+12175550100", mainNumber: true, location: { id: "loc-1", name: "Springfield, HQ" } },
+  { phoneNumber: "", extension: "1102", location: { id: "loc-1", name: "Springfield, HQ" } },
+];
+
+function createDb(): { db: SnapshotDb; snapshotId: number } {
+  const db = SnapshotDb.open(path.join(folder, `db-${Math.random().toString(36).slice(2)}.db`));
+  const snapshot = db.createSnapshot({ id: ORG_ID, displayName: "Example Customer Inc." }, { kinds: ["people", "locations", "numbers"] });
+  db.storePage(snapshot.id, "people", { objects: awkwardPeople.map((value) => ({ id: objectIdOf("people", value), value })), nextUrl: undefined });
+  db.storePage(snapshot.id, "locations", { objects: [location("Springfield")].map((value) => ({ id: String(value.id), value })), nextUrl: undefined });
+  db.storePage(snapshot.id, "numbers", { objects: numbers.map((value) => ({ id: objectIdOf("numbers", value), value })), nextUrl: undefined });
+  db.finishSnapshot(snapshot.id);
+  return { db, snapshotId: snapshot.id };
+}
+
+/** Returns the expected CSV cell of `dottedPath` in `value`, read without the exporter's flattening code. */
+function expectedCell(value: Record<string, unknown>, dottedPath: string): string {
+  let current: unknown = value;
+  for (const key of dottedPath.split(".")) {
+    if (current === null || typeof current !== "object" || !(key in current)) {
+      return "";
+    }
+    current = (current as Record<string, unknown>)[key];
+  }
+  if (current === null || current === undefined) {
+    return "";
+  }
+  return typeof current === "string" ? current : JSON.stringify(current);
+}
+
+describe("exportSnapshot json", () => {
+  test("round-trips every object exactly", async () => {
+    const { db, snapshotId } = createDb();
+    const outDir = path.join(folder, "json");
+    try {
+      const result = await exportSnapshot(db, snapshotId, { format: "json", outDir });
+      assert.deepEqual(
+        result.files.map((file) => [file.kind, path.basename(file.path), file.count]),
+        [
+          ["people", "people.json", 3],
+          ["locations", "locations.json", 1],
+          ["numbers", "numbers.json", 2],
+        ],
+      );
+
+      for (const kind of ["people", "locations", "numbers"]) {
+        const parsed = JSON.parse(await readFile(path.join(outDir, `${kind}.json`), "utf8")) as unknown[];
+        const storedValues = [...db.iterateObjects(snapshotId, kind)].map((row) => row.value);
+        assert.deepEqual(parsed, storedValues, kind);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  test("writes a manifest with the snapshot", async () => {
+    const { db, snapshotId } = createDb();
+    const outDir = path.join(folder, "manifest");
+    try {
+      await exportSnapshot(db, snapshotId, { format: "json", outDir });
+      const manifest = JSON.parse(await readFile(path.join(outDir, MANIFEST_FILE), "utf8")) as ExportManifest;
+      assert.equal((manifest.snapshot as { id: number }).id, snapshotId);
+      assert.equal((manifest.snapshot as { orgId: string }).orgId, ORG_ID);
+      assert.equal(manifest.format, "json");
+      assert.deepEqual(manifest.files, [
+        { kind: "people", file: "people.json", count: 3 },
+        { kind: "locations", file: "locations.json", count: 1 },
+        { kind: "numbers", file: "numbers.json", count: 2 },
+      ]);
+      assert.deepEqual((await readdir(outDir)).sort(), ["locations.json", "manifest.json", "numbers.json", "people.json"]);
+    } finally {
+      db.close();
+    }
+  });
+
+  test("writes an empty kind as an empty array", async () => {
+    const outDir = path.join(folder, "empty");
+    await exportSource(memorySource({ callQueues: [] }), { id: 1 }, { format: "json", outDir });
+    assert.deepEqual(JSON.parse(await readFile(path.join(outDir, "callQueues.json"), "utf8")), []);
+  });
+
+  test("keeps files private", async () => {
+    const outDir = path.join(folder, "private");
+    await exportSource(memorySource({ people: awkwardPeople }), { id: 1 }, { format: "json", outDir });
+    assert.equal((await stat(path.join(outDir, "people.json"))).mode & 0o777, 0o600);
+  });
+});
+
+describe("exportSnapshot csv", () => {
+  test("re-parses to the stored values", async () => {
+    const { db, snapshotId } = createDb();
+    const outDir = path.join(folder, "csv");
+    try {
+      await exportSnapshot(db, snapshotId, { format: "csv", outDir });
+
+      for (const kind of ["people", "numbers"]) {
+        const text = await readFile(path.join(outDir, `${kind}.csv`), "utf8");
+        const [headers, ...rows] = parseCsv(text);
+        const storedValues = [...db.iterateObjects(snapshotId, kind)].map((row) => row.value);
+        assert.ok(headers !== undefined);
+        assert.equal(rows.length, storedValues.length, kind);
+        for (const [index, row] of rows.entries()) {
+          assert.equal(row.length, headers.length, `${kind} row ${index} width`);
+          const value = storedValues[index] as Record<string, unknown>;
+          assert.deepEqual(row, headers.map((header) => expectedCell(value, header)), `${kind} row ${index}`);
+        }
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  test("flattens nested fields to dotted headers", async () => {
+    const outDir = path.join(folder, "headers");
+    await exportSource(memorySource({ people: awkwardPeople }), { id: 1 }, { format: "csv", outDir });
+    const [headers] = parseCsv(await readFile(path.join(outDir, "people.csv"), "utf8"));
+    assert.ok(headers?.includes("address.city"));
+    assert.ok(headers?.includes("address.geo.lat"));
+    assert.ok(headers?.includes("settings"));
+    assert.equal(headers?.includes("address"), false);
+    assert.equal(headers?.[0], "id");
+  });
+
+  test("uses CRLF and quotes only where needed", () => {
+    assert.equal(formatCsvRow(["plain", "a,b", 'say "hi"', "two\nlines", ""]), 'plain,"a,b","say ""hi""","two\nlines",\r\n');
+  });
+});
+
+describe("exportSource errors", () => {
+  test("rejects an unknown kind", async () => {
+    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir: folder, kinds: ["devices"] }), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.match(error.message, /no kind devices; its kinds are people/);
+      return true;
+    });
+  });
+
+  test("rejects an unknown format", async () => {
+    await assert.rejects(exportSource(memorySource({}), { id: 1 }, { format: "xml" as "json", outDir: folder }), /Invalid export format "xml"/);
+  });
+
+  test("names a folder it cannot create", async () => {
+    const blocker = path.join(folder, "a-file");
+    await writeFile(blocker, "x");
+    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir: path.join(blocker, "out") }), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.match(error.message, /Cannot create the export folder .*a-file\/out/);
+      return true;
+    });
+  });
+
+  test("rejects an unknown snapshot", async () => {
+    const { db } = createDb();
+    try {
+      await assert.rejects(exportSnapshot(db, 999, { format: "json", outDir: folder }), /Snapshot 999 is not in/);
+    } finally {
+      db.close();
+    }
+  });
+});
