@@ -141,7 +141,7 @@ function checkRun(result: BackupChildResult, reference: BackupChildResult): void
 
 // ---- part 2: rate limit ----
 
-/** The rate-limited part: notes and checks for the result of benchmark (d). */
+/** Runs the rate-limited part and returns its notes and checks for the result of benchmark (d). */
 async function benchmarkRateLimited(config: BenchConfig, emulator: EmulatorHandle, folder: string): Promise<{ notes: string[]; checks: BenchmarkCheck[] }> {
   const label = "(d) backup, rate-limited";
   const limit = config.backupRatePerSecond;
@@ -181,7 +181,7 @@ async function benchmarkRateLimited(config: BenchConfig, emulator: EmulatorHandl
 
 // ---- child processes ----
 
-/** Time one child may take; a backup of 100,000 people takes well under a minute on 2 cores. */
+/** Time one child may take. A backup of 100,000 people took about one minute on a loaded 2-core VM. */
 const CHILD_TIMEOUT_MS = 10 * 60_000;
 
 /**

@@ -94,3 +94,29 @@ export { HuntGroups, type HuntGroup, type HuntGroupDetails, type ListHuntGroupsP
 export { AutoAttendants, type AutoAttendant, type AutoAttendantDetails, type ListAutoAttendantsParams } from "./resources/auto-attendants.js";
 export { type OffsetPagingParams } from "./resources/list-params.js";
 export { type RateLimitWaitEvent, type RateLimitWaitListener } from "./transport/rate-limit.js";
+export {
+  SnapshotDb,
+  type Snapshot,
+  type SnapshotKind,
+  type SnapshotStatus,
+  type KindStatus,
+  type SnapshotOrg,
+  type ObjectInput,
+  type ObjectJsonInput,
+  type StoredObjectRow,
+  type StoredObjectJson,
+  type CreateSnapshotOptions,
+  type PageInput,
+  type JsonPageInput,
+  type OpenSnapshotDbOptions,
+} from "./storage/snapshot-db.js";
+export { SCHEMA_VERSION } from "./storage/schema.js";
+export {
+  backupOrgs,
+  BACKUP_KINDS,
+  type BackupKind,
+  type BackupOptions,
+  type BackupProgressEvent,
+  type BackupResult,
+  type BackupUnitState,
+} from "./jobs/backup.js";

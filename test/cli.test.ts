@@ -900,7 +900,7 @@ describe("shell flow", () => {
       assert.equal(quiet.stderr.trim().split("\n").length, 1, "the error line alone");
       assert.ok(quiet.stderr.includes(`The access token in ${path("expired.json")} expired 2 hours ago`), describeRun(quiet));
       assert.ok(quiet.stderr.includes(`Refresh the pair with: ${refresh}.`), describeRun(quiet));
-      assert.ok(quiet.stderr.includes(`get a new pair with: wxadmin apps token ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")} --out ${path("expired.json")}`), describeRun(quiet));
+      assert.ok(quiet.stderr.includes(`get a new pair with: wxadmin apps token ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")} --out ${path("expired.json")} --force`), describeRun(quiet));
     } finally {
       emulator.clock.reset();
     }
@@ -911,10 +911,15 @@ describe("shell flow", () => {
     const run = await cli.run(["apps", "refresh", "--from", path("pair2.json"), "--secret-file", path("app2.secret")]);
     assertExit(run, 3);
     assert.match(run.stderr, /The refresh token in .*pair2\.json has expired or was revoked, or the app was deauthorized in org /);
-    const fetchAgain = `wxadmin apps token ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")} --out ${path("pair2.json")}`;
+    const fetchAgain = `wxadmin apps token ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")} --out ${path("pair2.json")} --force`;
     assert.ok(run.stderr.includes(`Get a new pair with: ${fetchAgain}.`), describeRun(run));
     assert.ok(run.stderr.includes(`wxadmin token fetch --app ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")}`), describeRun(run));
     assert.doesNotMatch(run.stderr, /getToken/);
+
+    // The suggested command works as printed.
+    const again = await cli.run(fetchAgain.split(" ").slice(1));
+    assertExit(again, 0);
+    await readPair(path("pair2.json"));
   });
 
   test("orgs list prints JSON", async () => {

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { SCHEMA_VERSION } from "../src/storage/schema.js";
 import { SnapshotDb } from "../src/storage/snapshot-db.js";
+import { openSnapshotWriter } from "../src/storage/snapshot-writer.js";
 import { InvalidInputError } from "../src/transport/errors.js";
 
 const ORG = { id: "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9hY21l", displayName: "Acme" };
@@ -406,6 +407,122 @@ describe("pages and objects", () => {
     db.updateKindProgress(snapshot.id, "people", { nextUrl: null });
     assert.equal(db.getKind(snapshot.id, "people")?.nextUrl, undefined);
     assert.equal(db.getKind(snapshot.id, "people")?.rateLimitWaits, 5);
+    db.close();
+  });
+});
+
+describe("page order check", () => {
+  test("page with expected count stored", () => {
+    const db = openFresh();
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    db.storePageJson(snapshot.id, "people", { rows: [{ id: "p1", json: '{"id":"p1"}' }], nextUrl: "https://webexapis.com/v1/people?cursor=1", expectedPages: 0 });
+    db.storePageJson(snapshot.id, "people", { rows: [{ id: "p2", json: '{"id":"p2"}' }], nextUrl: undefined, expectedPages: 1 });
+    assert.equal(db.getKind(snapshot.id, "people")?.status, "complete");
+    assert.deepEqual(db.getObject(snapshot.id, "people", "p2"), { id: "p2" });
+    db.close();
+  });
+
+  test("page after a missing one rejected", () => {
+    const db = openFresh();
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    db.storePageJson(snapshot.id, "people", { rows: [{ id: "p1", json: "{}" }], nextUrl: "https://webexapis.com/v1/people?cursor=1", expectedPages: 0 });
+
+    const error = catchError(() =>
+      db.storePageJson(snapshot.id, "people", { rows: [{ id: "p3", json: "{}" }], nextUrl: "https://webexapis.com/v1/people?cursor=3", expectedPages: 2 }),
+    );
+    assert.ok(error instanceof InvalidInputError);
+    assert.match(error.message, /has 1 stored pages, not 2/);
+    assert.equal(db.getObject(snapshot.id, "people", "p3"), undefined);
+    assert.equal(db.getKind(snapshot.id, "people")?.nextUrl, "https://webexapis.com/v1/people?cursor=1");
+    db.close();
+  });
+
+  test("failed write inside a transaction rolls back alone", () => {
+    const db = openFresh();
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people", "numbers"] });
+    let caught: unknown;
+    db.runInTransaction(() => {
+      db.storePageJson(snapshot.id, "people", { rows: [{ id: "p1", json: "{}" }], nextUrl: undefined });
+      try {
+        db.storePageJson(snapshot.id, "numbers", { rows: [{ id: "n1", json: "{}" }], nextUrl: undefined, expectedPages: 5 });
+      } catch (error) {
+        caught = error;
+      }
+    });
+    assert.ok(caught instanceof InvalidInputError);
+    assert.deepEqual(db.countObjects(snapshot.id), { people: 1 });
+    assert.equal(db.getKind(snapshot.id, "numbers")?.pages, 0);
+    db.close();
+  });
+});
+
+describe("snapshot writer", () => {
+  for (const useWorker of [true, false]) {
+    const where = useWorker ? "worker" : "inline";
+
+    test(`${where}: writes in order`, async () => {
+      const file = freshPath();
+      const db = SnapshotDb.open(file);
+      const snapshot = db.createSnapshot(ORG, { kinds: ["people", "numbers"] });
+      const writer = openSnapshotWriter(db, { useWorker });
+
+      // Queued without waiting, so the worker commits several of them together.
+      const writes = [
+        writer.markKindRunning(snapshot.id, "people"),
+        writer.storePage(snapshot.id, "people", { rows: [{ id: "p1", json: '{"n":1}' }], nextUrl: "https://webexapis.com/v1/people?cursor=1", expectedPages: 0 }),
+        writer.storePage(snapshot.id, "people", { rows: [{ id: "p2", json: '{"n":2}' }], nextUrl: undefined, expectedPages: 1 }),
+        writer.markKindFailed(snapshot.id, "numbers", "403 Forbidden"),
+        writer.updateKindProgress(snapshot.id, "numbers", { rateLimitWaits: 4 }),
+      ];
+      await Promise.all(writes);
+      await writer.close();
+
+      assert.deepEqual(db.countObjects(snapshot.id), { people: 2 });
+      const people = db.getKind(snapshot.id, "people");
+      assert.equal(people?.status, "complete");
+      assert.equal(people?.pages, 2);
+      const numbers = db.getKind(snapshot.id, "numbers");
+      assert.equal(numbers?.status, "failed");
+      assert.equal(numbers?.error, "403 Forbidden");
+      assert.equal(numbers?.rateLimitWaits, 4);
+      db.close();
+    });
+
+    test(`${where}: failed write rejects alone`, async () => {
+      const db = SnapshotDb.open(freshPath());
+      const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+      const writer = openSnapshotWriter(db, { useWorker });
+
+      const good = writer.storePage(snapshot.id, "people", { rows: [{ id: "p1", json: "{}" }], nextUrl: "https://webexapis.com/v1/people?cursor=1", expectedPages: 0 });
+      const outOfOrder = writer.storePage(snapshot.id, "people", { rows: [{ id: "p9", json: "{}" }], nextUrl: undefined, expectedPages: 7 });
+      const unknownKind = writer.storePage(snapshot.id, "devices", { rows: [{ id: "d1", json: "{}" }], nextUrl: undefined });
+      await good;
+      await assert.rejects(outOfOrder, /not 7/);
+      await assert.rejects(unknownKind, /has no kind "devices"/);
+      await writer.close();
+
+      assert.deepEqual(db.countObjects(snapshot.id), { people: 1 });
+      assert.equal(db.getKind(snapshot.id, "people")?.pages, 1);
+      db.close();
+    });
+  }
+
+  test("write after close rejects", async () => {
+    const db = SnapshotDb.open(freshPath());
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    const writer = openSnapshotWriter(db);
+    await writer.close();
+    await assert.rejects(writer.markKindRunning(snapshot.id, "people"), /stopped/);
+    db.close();
+  });
+
+  test("in-memory database writes inline", async () => {
+    const db = SnapshotDb.open(":memory:");
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    const writer = openSnapshotWriter(db);
+    await writer.storePage(snapshot.id, "people", { rows: [{ id: "p1", json: '{"id":"p1"}' }], nextUrl: undefined });
+    await writer.close();
+    assert.deepEqual(db.getObject(snapshot.id, "people", "p1"), { id: "p1" });
     db.close();
   });
 });

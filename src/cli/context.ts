@@ -348,7 +348,7 @@ export class CliContext {
     }
     const appId = typeof pair.appId === "string" ? pair.appId : "APP_ID";
     const orgId = typeof pair.orgId === "string" ? pair.orgId : "ORG_ID";
-    const fetchCommand = joinCommand("wxadmin apps token", appId, "--org", orgId, this.#secretFileArgument(), "--out", shellQuote(tokenFile));
+    const fetchCommand = joinCommand("wxadmin apps token", appId, "--org", orgId, this.#secretFileArgument(), "--out", shellQuote(tokenFile), "--force");
     return (
       `${state} Refresh the pair with: ${this.#refreshCommand()}. ` +
       `If Webex rejects the refresh too, get a new pair with: ${fetchCommand}${this.#secretNote()}`

@@ -115,11 +115,14 @@ interface RunContext {
 
 const DEFAULT_CONCURRENCY = 4;
 /**
- * Pages of one unit that may wait for the writer at a time. The writer commits the pages
- * queued at once in one transaction, and a transaction of 800 people cost about half as much
- * per person as one of 100 in a test on a 2-core VM. The limit bounds memory to a few pages per unit.
+ * Pages, and characters of JSON, of one unit that may wait for the writer at a time. The
+ * writer commits the pages queued at once in one transaction. Each commit rewrites every index
+ * page its rows touched, so larger commits cost less per object. With up to 24 pages of 100
+ * people waiting instead of 6, storing 170,000 objects took about a quarter less CPU time in a
+ * test on a 2-core VM. The character limit bounds memory for large pages such as numbers.
  */
-const MAX_UNCONFIRMED_PAGES = 8;
+const MAX_UNCONFIRMED_PAGES = 24;
+const MAX_UNCONFIRMED_CHARACTERS = 4_000_000;
 const DEFAULT_KIND_RETRIES = 2;
 const DEFAULT_KIND_RETRY_DELAY_MS = 2000;
 /** Error codes after which continuing from the cursor can succeed. */
@@ -203,22 +206,27 @@ function planNewSnapshots(options: BackupOptions): Unit[] {
 
 function planResume(options: BackupOptions, snapshotIds: readonly number[]): Unit[] {
   const { db, webex } = options;
-  const units: Unit[] = [];
-  for (const id of snapshotIds) {
+
+  // Every snapshot is checked before any is reopened, so a bad id changes nothing.
+  const plans = snapshotIds.map((id) => {
     const snapshot = db.requireSnapshot(id);
     const org = options.orgs?.find((candidate) => isSameId(candidate.id, snapshot.orgId)) ?? webex.forOrg(snapshot.orgId);
     const stored = db.getKinds(id);
-    const known = stored.filter((row) => row.kind in KIND_SPECS);
-    if (known.length < stored.length) {
-      const unknown = stored.filter((row) => !(row.kind in KIND_SPECS)).map((row) => row.kind);
+    const unknown = stored.filter((row) => !isBackupKind(row.kind)).map((row) => row.kind);
+    if (unknown.length > 0) {
       throw new InvalidInputError(`Snapshot ${id} has kinds this wxadmin cannot read (${unknown.join(", ")}); resume it with the wxadmin version that started it.`);
     }
+    return { id, snapshot, org, stored };
+  });
+
+  const units: Unit[] = [];
+  for (const { id, snapshot, org, stored } of plans) {
     if (snapshot.status !== "complete") {
       db.reopenSnapshot(id);
       webex.transport.logger.info(`Resuming snapshot ${id} of org ${describeOrg(org)} in ${db.path}.`);
     }
 
-    for (const row of known) {
+    for (const row of stored) {
       const unit = createUnit(org, id, KIND_SPECS[row.kind as BackupKind], row.nextUrl);
       unit.pages = row.pages;
       unit.items = row.items;
@@ -319,15 +327,16 @@ async function readPagesWithRetries(unit: Unit, context: RunContext): Promise<vo
 
 /**
  * Reads and stores the pages of one unit. The next page is requested before the current one
- * is stored, and up to `MAX_UNCONFIRMED_PAGES` pages may wait for the writer, so reading,
+ * is stored, and several pages may wait for the writer (`MAX_UNCONFIRMED_PAGES`), so reading,
  * the server's work and SQLite's work overlap. The unit's counters and progress events
  * follow the confirmed writes.
  */
 async function readPages(unit: Unit, context: RunContext): Promise<void> {
   const { writer, signal } = context;
-  const unconfirmed: Array<Promise<void>> = [];
+  const unconfirmed: Array<{ write: Promise<void>; characters: number }> = [];
+  let unconfirmedCharacters = 0;
   let queuedPages = unit.pages;
-  const store = (rows: ObjectJsonInput[], nextUrl: string | undefined): Promise<void> => {
+  const store = (rows: ObjectJsonInput[], nextUrl: string | undefined): void => {
     const expectedPages = queuedPages;
     queuedPages += 1;
     const write = writer.storePage(unit.snapshotId, unit.spec.kind, { rows, nextUrl, rateLimitWaits: unit.rateLimitWaits, expectedPages }).then(() => {
@@ -337,8 +346,21 @@ async function readPages(unit: Unit, context: RunContext): Promise<void> {
         context.emit(unit);
       }
     });
-    unconfirmed.push(settleQuietly(write));
-    return write;
+    const characters = rows.reduce((sum, row) => sum + row.json.length, 0);
+    unconfirmed.push({ write: settleQuietly(write), characters });
+    unconfirmedCharacters += characters;
+  };
+  const waitForOldest = async (): Promise<void> => {
+    const oldest = unconfirmed.shift();
+    if (oldest !== undefined) {
+      unconfirmedCharacters -= oldest.characters;
+      await oldest.write;
+    }
+  };
+  const waitForAll = async (): Promise<void> => {
+    while (unconfirmed.length > 0) {
+      await waitForOldest();
+    }
   };
   const paginator: Paginator<WireObject> =
     unit.resumeUrl === undefined
@@ -355,7 +377,7 @@ async function readPages(unit: Unit, context: RunContext): Promise<void> {
         // The paginator yields at least one page, so this is only a safeguard: a list that
         // ends without a page is recorded as one empty last page.
         store([], undefined);
-        await Promise.all(unconfirmed);
+        await waitForAll();
         finished = true;
         return;
       }
@@ -370,18 +392,18 @@ async function readPages(unit: Unit, context: RunContext): Promise<void> {
 
       store(rows, nextUrl);
       if (nextUrl === undefined) {
-        await Promise.all(unconfirmed);
+        await waitForAll();
         finished = true;
         return;
       }
-      if (unconfirmed.length >= MAX_UNCONFIRMED_PAGES) {
-        await unconfirmed.shift();
+      while (unconfirmed.length >= MAX_UNCONFIRMED_PAGES || unconfirmedCharacters >= MAX_UNCONFIRMED_CHARACTERS) {
+        await waitForOldest();
       }
     }
   } finally {
     // A failed unit records its end, and a retry reads its cursor, only after every write
     // it queued has settled.
-    await Promise.allSettled(unconfirmed);
+    await Promise.allSettled(unconfirmed.map((entry) => entry.write));
     if (!finished) {
       // Ends the generator after any pending page; its outcome is no longer needed.
       pages.return?.(undefined).catch(() => undefined);
@@ -480,6 +502,10 @@ function finishSnapshot(db: SnapshotDb, id: number, aborted: boolean, logger: Lo
 
 // ---- helpers ----
 
+function isBackupKind(kind: string): kind is BackupKind {
+  return Object.hasOwn(KIND_SPECS, kind);
+}
+
 function checkCount(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0) {
     throw new InvalidInputError(`Invalid ${name} ${String(value)}: expected a whole number of at least 0.`);
@@ -489,7 +515,7 @@ function checkCount(value: number, name: string): number {
 
 function checkPageSizes(pageSizes: BackupOptions["pageSizes"]): Partial<Record<BackupKind, number>> {
   for (const [kind, size] of Object.entries(pageSizes ?? {})) {
-    if (!(kind in KIND_SPECS)) {
+    if (!isBackupKind(kind)) {
       throw new InvalidInputError(`Invalid pageSizes: "${kind}" is not a backup kind; the kinds are ${Object.keys(KIND_SPECS).join(", ")}.`);
     }
     if (size !== undefined && (!Number.isInteger(size) || size < 1)) {

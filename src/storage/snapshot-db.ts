@@ -120,11 +120,11 @@ export interface OpenSnapshotDbOptions {
   /** Open without writing: no folder or file is created and the schema must exist. Default false. */
   readonly?: boolean;
   /**
-   * Pages (4 KiB each) the write-ahead log may grow to before SQLite copies it into the
-   * database file. Default SQLite's 1000. Each copy waits for the disk (fsync), so a writer of
-   * many pages saves time with a larger value.
+   * Size in bytes the write-ahead log may grow to before SQLite copies it into the database
+   * file. Default SQLite's 1000 pages. Each copy waits for the disk (fsync), so a writer of many
+   * pages saves time with a larger value.
    */
-  walAutocheckpointPages?: number;
+  walAutocheckpointBytes?: number;
 }
 
 interface SnapshotRowData {
@@ -196,6 +196,7 @@ export class SnapshotDb {
     }
 
     try {
+      db.pragma("busy_timeout = 5000");
       if (!readonly) {
         db.pragma("journal_mode = WAL");
         // NORMAL in WAL mode survives a crash of the process; a power loss may drop the last
@@ -204,12 +205,12 @@ export class SnapshotDb {
         // 32 MiB of page cache instead of SQLite's 2 MiB default keeps the primary-key index of
         // a large backup in memory, which made inserts about a third faster in a test of 20,000 people.
         db.pragma("cache_size = -32768");
-        if (options.walAutocheckpointPages !== undefined) {
-          db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages))}`);
+        if (options.walAutocheckpointBytes !== undefined) {
+          const pageSize = db.pragma("page_size", { simple: true }) as number;
+          db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.walAutocheckpointBytes / pageSize))}`);
         }
       }
       db.pragma("foreign_keys = ON");
-      db.pragma("busy_timeout = 5000");
       if (readonly) {
         checkReadableSchema(db, path);
       } else {
@@ -322,7 +323,10 @@ export class SnapshotDb {
 
   /** Deletes a snapshot with its kinds and objects; false when there was none. */
   deleteSnapshot(id: number): boolean {
-    return this.#statements.deleteSnapshot.run(id).changes > 0;
+    return this.#db.transaction(() => {
+      this.#statements.deleteObjects.run(id);
+      return this.#statements.deleteSnapshot.run(id).changes > 0;
+    })();
   }
 
   // ---- kinds ----
@@ -493,6 +497,7 @@ function prepareStatements(db: Database.Database) {
     reopenSnapshot: db.prepare("UPDATE snapshots SET status = 'running', finished_at = NULL, error = NULL WHERE id = ?"),
     reopenFailedKinds: db.prepare("UPDATE snapshot_kinds SET status = 'running', error = NULL WHERE snapshot_id = ? AND status = 'failed'"),
     deleteSnapshot: db.prepare("DELETE FROM snapshots WHERE id = ?"),
+    deleteObjects: db.prepare("DELETE FROM objects WHERE snapshot_id = ?"),
     selectKinds: db.prepare(`SELECT ${KIND_COLUMNS} FROM snapshot_kinds WHERE snapshot_id = ? ORDER BY rowid`),
     selectKind: db.prepare(`SELECT ${KIND_COLUMNS} FROM snapshot_kinds WHERE snapshot_id = ? AND kind = ?`),
     markKindRunning: db.prepare("UPDATE snapshot_kinds SET status = 'running', error = NULL WHERE snapshot_id = ? AND kind = ?"),

@@ -80,7 +80,12 @@ class WorkerSnapshotWriter implements SnapshotWriter {
   readonly #exited: Promise<void>;
 
   constructor(path: string) {
-    this.#worker = new Worker(new URL("./snapshot-writer-worker.js", import.meta.url), { workerData: { path } });
+    // The worker holds only the pages waiting to be written, so a small heap suffices and
+    // keeps garbage from raising the process's peak memory.
+    this.#worker = new Worker(new URL("./snapshot-writer-worker.js", import.meta.url), {
+      workerData: { path },
+      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+    });
     this.#worker.on("message", (reply: WriterReply) => this.#settle(reply));
     this.#worker.on("error", (error) => this.#stop(new Error(`The snapshot writer thread failed: ${error.message}`, { cause: error })));
     this.#exited = new Promise((resolve) => {
@@ -109,7 +114,7 @@ class WorkerSnapshotWriter implements SnapshotWriter {
 
   async close(): Promise<void> {
     if (this.#stopped === undefined) {
-      // The worker handles messages in order, so "close" is answered after every earlier write.
+      // The worker handles messages in order, so it replies to "close" after every earlier write.
       await this.#send({ op: "close" }).catch(() => undefined);
     }
     await this.#exited;

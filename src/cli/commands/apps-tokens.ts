@@ -121,10 +121,11 @@ stops working, so pass --out (usually the --from file).`,
         const pair = buildPairFile(token, { appId: app.id, clientId: app.clientId, orgId: previous.orgId });
         const isRefreshTokenKept = token.refresh_token === previous.refresh_token;
         const from = shellQuote(options.from);
-        // When the refresh token changed, the one in the --from file may be used up, so only a new pair helps.
+        // When the refresh token changed, the one in the --from file may be used up, so only a new
+        // pair helps, and it replaces the --from file (--force).
         const saveCommand = isRefreshTokenKept
           ? joinCommand("wxadmin apps refresh", previous.appId === undefined ? app.id : "", "--from", from, secretFileArgument(secret), "--out", from)
-          : joinCommand("wxadmin apps token", app.id, "--org", previous.orgId ?? "ORG_ID", secretFileArgument(secret), "--out", from);
+          : joinCommand("wxadmin apps token", app.id, "--org", previous.orgId ?? "ORG_ID", secretFileArgument(secret), "--out", from, "--force");
         await emitTokenPair(context, pair, options, {
           heading: `Refreshed the token pair of service app "${app.name}"${previous.orgId ? ` in org ${previous.orgId}` : ""}.`,
           overwrite,
@@ -253,7 +254,7 @@ function explainRefreshFailure(error: unknown, refresh: RefreshContext): unknown
       `Put the current secret there and run the refresh again; the refresh token in ${refresh.from} may still be valid. ` +
       `If the secret is lost, make a new one with: wxadmin apps regenerate-secret ${app.id} --secret-out FILE (the old secret then stops working everywhere).`;
   } else {
-    const fetchCommand = joinCommand("wxadmin apps token", app.id, "--org", orgId, secretFileArgument(secret), "--out", from);
+    const fetchCommand = joinCommand("wxadmin apps token", app.id, "--org", orgId, secretFileArgument(secret), "--out", from, "--force");
     advice =
       `The refresh token in ${refresh.from} has expired or was revoked, or the app was deauthorized in org ${orgId}. ` +
       `Get a new pair with: ${fetchCommand}. If the app was deauthorized, a full admin of the org must first run: wxadmin apps authorize ${app.id}. ` +

@@ -6,6 +6,7 @@
  */
 import { Option, type Command } from "commander";
 import { BACKUP_KINDS, backupOrgs, type BackupResult } from "../../jobs/backup.js";
+import { sortKinds } from "../../jobs/snapshot-source.js";
 import { SnapshotDb } from "../../storage/snapshot-db.js";
 import { InvalidInputError, WebexError } from "../../transport/errors.js";
 import type { Org, Webex } from "../../webex.js";
@@ -30,7 +31,7 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
     .command("backup")
     .description("Back up each org into a new snapshot: people, licenses, locations, numbers and the calling features.")
     .option("--all-orgs", "Back up every org the token can see, such as a partner's customer orgs. Default: off, only --org or the token owner's org.")
-    .option("--resume <snapshot>", "Continue an incomplete snapshot instead of starting a new one; repeat for several. Default: none.", collectList)
+    .option("--resume <snapshot>", "Continue an incomplete snapshot instead of starting a new one; repeat the flag or separate ids with commas. Default: none.", collectList)
     .option("--concurrency <lists>", "Lists read at the same time, across all orgs; every request shares the token's rate budget. Default: 4.", integerOption(1, 64), 4)
     .option("--kinds <kinds>", `Kinds to back up, separated by commas. Default: all of ${BACKUP_KINDS.join(", ")}.`, collectList)
     .addOption(
@@ -44,7 +45,8 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
       `
 --org may be repeated (or list ids separated by commas) to back up several orgs.
 Exit code 4 when some kinds or orgs failed: the snapshot is kept as incomplete and
-"wxadmin backup --resume ID" reads the missing pages. Ctrl+C stops the same way.
+"wxadmin backup --resume ID" reads the missing pages. Ctrl+C (SIGINT) or SIGTERM stops
+the backup the same way; a second one quits at once, and the snapshot stays resumable.
 
 Examples:
   wxadmin backup
@@ -63,14 +65,33 @@ async function runBackup(context: CliContext, options: BackupCommandOptions): Pr
   const resumeIds = options.resume?.map(parseSnapshotId);
   checkOrgChoice(context, options, resumeIds);
 
+  // The database is opened first, so a bad --db fails before any request is sent.
   const dbPath = snapshotDbPath(context, options);
-  const webex = await context.connect();
-  const orgs = resumeIds === undefined ? chooseOrgs(context, webex, options) : undefined;
   const db = SnapshotDb.open(dbPath);
+  let webex: Webex;
+  try {
+    webex = await context.connect();
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const orgs = resumeIds === undefined ? chooseOrgs(context, webex, options) : undefined;
   const display = new BackupProgressDisplay(context.io.stderr, chooseProgressMode(context, options.progress));
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      // A second signal quits at once with the default action; the snapshots stay resumable.
+      stopListening();
+      process.kill(process.pid, signal);
+      return;
+    }
+    context.notice(`Stopping the backup after ${signal}; the snapshots stay incomplete and can be resumed. Send it again to quit at once.`);
     controller.abort(new Error(`stopped by ${signal}`));
+  };
+  const stopListening = (): void => {
+    for (const signal of STOP_SIGNALS) {
+      process.off(signal, onSignal);
+    }
   };
   for (const signal of STOP_SIGNALS) {
     process.on(signal, onSignal);
@@ -101,9 +122,7 @@ async function runBackup(context: CliContext, options: BackupCommandOptions): Pr
     throw error;
   } finally {
     display.finish();
-    for (const signal of STOP_SIGNALS) {
-      process.off(signal, onSignal);
-    }
+    stopListening();
     db.close();
   }
 
@@ -121,7 +140,8 @@ function checkOrgChoice(context: CliContext, options: BackupCommandOptions, resu
   if (options.allOrgs && hasOrg) {
     throw new InvalidInputError("Give either --all-orgs or --org, not both: --all-orgs already backs up every org the token can see.");
   }
-  if (resumeIds !== undefined && (options.allOrgs || hasOrg)) {
+  // With --app, --org names the org of the stored token, so it may come with --resume.
+  if (resumeIds !== undefined && (options.allOrgs || (hasOrg && !context.isServiceApp))) {
     throw new InvalidInputError("--resume continues the org of each given snapshot, so it takes no --org or --all-orgs. Remove them.");
   }
   if (resumeIds !== undefined && options.kinds !== undefined) {
@@ -160,8 +180,8 @@ function printResult(context: CliContext, result: BackupResult, seconds: number)
     snapshot.orgName === "" ? snapshot.orgId : snapshot.orgName,
     snapshot.status,
     formatCount(totalObjects(snapshot.counts)),
-    Object.entries(snapshot.counts)
-      .map(([kind, count]) => `${kind} ${formatCount(count)}`)
+    sortKinds(Object.keys(snapshot.counts))
+      .map((kind) => `${kind} ${formatCount(snapshot.counts[kind] ?? 0)}`)
       .join(", "),
   ]);
   const table = renderTable([{ header: "SNAPSHOT", alignRight: true }, { header: "ORG" }, { header: "STATUS" }, { header: "OBJECTS", alignRight: true }, { header: "PER KIND" }], rows);
