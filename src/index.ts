@@ -79,7 +79,7 @@ export {
   type RefreshTokenExpiringEvent,
 } from "./auth/service-app-token-provider.js";
 export { DEFAULT_REFRESH_TIMINGS, type RefreshTimings } from "./auth/token-schedule.js";
-export { type ConnectionOptions } from "./transport/request.js";
+export { type CallOptions, type ConnectionOptions } from "./transport/request.js";
 export { Locations, type Location, type LocationAddress, type ListLocationsParams } from "./resources/locations.js";
 export {
   CallingLocations,

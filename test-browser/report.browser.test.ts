@@ -6,12 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { auditSnapshot } from "../src/jobs/audit.js";
+import { renderAuditHtml } from "../src/jobs/report-html.js";
+import { SnapshotDb } from "../src/storage/snapshot-db.js";
 import { CliRecorder } from "../test/helpers/cli-run.js";
 import { CRAFTED_EXPECTED, CRAFTED_ORG_NAME, writeCraftedSnapshot } from "../test/helpers/crafted-snapshot.js";
 
@@ -19,8 +22,10 @@ const CHROMIUM = process.env.WXADMIN_CHROMIUM ?? "/usr/bin/chromium";
 /** test-output/ at the repository root; the compiled test runs from dist/test-browser/. */
 const OUTPUT_DIR = fileURLToPath(new URL("../../test-output/", import.meta.url));
 const SEVERITIES = ["high", "medium", "low"] as const;
+const VIEWPORT = { width: 1280, height: 900 };
 
 let folder: string;
+let dbPath: string;
 let reportPath: string;
 let snapshotId: number;
 let context: BrowserContext;
@@ -30,7 +35,7 @@ const requests: string[] = [];
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}; install it with "apt-get install chromium" or set WXADMIN_CHROMIUM to its path.`);
   folder = await mkdtemp(path.join(tmpdir(), "wxadmin-browser-"));
-  const dbPath = path.join(folder, "snapshots.db");
+  dbPath = path.join(folder, "snapshots.db");
   reportPath = path.join(folder, "audit.html");
   snapshotId = writeCraftedSnapshot(dbPath);
 
@@ -42,7 +47,7 @@ before(async () => {
     executablePath: CHROMIUM,
     headless: true,
     args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1280, height: 900 },
+    viewport: VIEWPORT,
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on("request", (request) => requests.push(request.url()));
@@ -139,5 +144,56 @@ describe("audit report in Chromium", () => {
     const image = await page.screenshot({ path: file, fullPage: true });
     assert.ok(image.length > 10_000, `screenshot of ${image.length} bytes`);
     assert.ok(existsSync(file));
+  });
+});
+
+describe("audit report with a capped table in Chromium", () => {
+  const MAX_ROWS = 4;
+  let cappedPage: Page;
+
+  before(async () => {
+    const db = SnapshotDb.open(dbPath, { readonly: true });
+    let html: string;
+    try {
+      const audit = await auditSnapshot(db, snapshotId);
+      html = renderAuditHtml({ audit, snapshot: audit.snapshot, maxTableRows: MAX_ROWS });
+    } finally {
+      db.close();
+    }
+    const cappedPath = path.join(folder, "audit-capped.html");
+    await writeFile(cappedPath, html);
+    cappedPage = await context.newPage();
+    await cappedPage.goto(pathToFileURL(cappedPath).href);
+  });
+
+  after(async () => {
+    await cappedPage?.close();
+  });
+
+  test("shows the cut without scrolling", async () => {
+    const total = CRAFTED_EXPECTED.counts.high + CRAFTED_EXPECTED.counts.medium + CRAFTED_EXPECTED.counts.low;
+    const notice = cappedPage.locator("#findings-cut");
+    assert.ok(await notice.isVisible(), "the notice is visible");
+    const box = await notice.boundingBox();
+    assert.ok(box !== null, "the notice is rendered");
+    assert.ok(box.y + box.height <= VIEWPORT.height, `the notice ends at ${box.y + box.height} px, below the first screen`);
+    const text = await notice.innerText();
+    assert.match(text, new RegExp(`lists ${MAX_ROWS} of ${total} findings`));
+    assert.match(text, new RegExp(`run wxadmin audit ${snapshotId} --json`));
+  });
+
+  test("lists only the first rows", async () => {
+    assert.equal(await cappedPage.locator("#findings tbody tr").count(), MAX_ROWS);
+    const caption = cappedPage.locator("#findings caption");
+    assert.ok(await caption.isVisible(), "the table caption is visible");
+    assert.match(await caption.innerText(), new RegExp(`wxadmin audit ${snapshotId} --json lists all of them`));
+  });
+
+  test("counts every finding", async () => {
+    const total = CRAFTED_EXPECTED.counts.high + CRAFTED_EXPECTED.counts.medium + CRAFTED_EXPECTED.counts.low;
+    assert.equal(await cappedPage.locator('.card[data-severity="total"] .count').innerText(), String(total));
+    for (const severity of SEVERITIES) {
+      assert.equal(await cappedPage.locator(`#severity-chart g.bar[data-severity="${severity}"]`).getAttribute("data-count"), String(CRAFTED_EXPECTED.counts[severity]), severity);
+    }
   });
 });

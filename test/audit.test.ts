@@ -281,11 +281,50 @@ describe("renderAuditHtml", () => {
     assert.equal(html.match(/<tr data-severity=/g)?.length, 2);
   });
 
-  test("caps the findings table", async () => {
-    const people = Array.from({ length: 5 }, (_, index) => person(`Lee Less${index}`));
-    const html = renderAuditHtml({ audit: await audit({ people }), snapshot, maxTableRows: 2 });
-    assert.equal(html.match(/<tr data-severity=/g)?.length, 2);
-    assert.match(html, /lists the first 2 of 5 findings/);
+  describe("findings table cap", () => {
+    /** Audits an org with one high, three medium and two low findings. */
+    async function mixedAudit(): Promise<AuditResult> {
+      const springfield = location("Springfield");
+      return audit({
+        licenses: [license("Webex Calling - Basic", 10, 12)],
+        people: [person("Lee Less"), person("Mo Less"), person("Ned Less")],
+        numbers: [number("+12175550198", springfield), number("+12175550199", springfield)],
+      });
+    }
+
+    test("lists only the first rows", async () => {
+      const result = await mixedAudit();
+      assert.deepEqual(result.counts, { high: 1, medium: 3, low: 2 });
+      const html = renderAuditHtml({ audit: result, snapshot, maxTableRows: 3 });
+      assert.equal(html.match(/<tr data-severity=/g)?.length, 3);
+      assert.equal(html.match(/<tr data-severity="low"/g), null);
+    });
+
+    test("says what it left out", async () => {
+      const html = renderAuditHtml({ audit: await mixedAudit(), snapshot, maxTableRows: 3 });
+      assert.match(html, /<p class="notice" id="findings-cut" role="note" data-shown="3" data-total="6">/);
+      assert.match(html, /The findings table lists 3 of 6 findings, the most severe first\. The 3 not listed \(1 medium, 2 low\) still count/);
+      assert.match(html, /To list every finding, run <code>wxadmin audit 7 --json<\/code>/);
+      assert.match(html, /<caption>The first 3 of 6 findings, the most severe first; <code>wxadmin audit 7 --json<\/code> lists all of them\.<\/caption>/);
+      assert.ok(html.indexOf('id="findings-cut"') < html.indexOf('id="summary"'), "the notice comes before the summary");
+    });
+
+    test("counts and charts use every finding", async () => {
+      const html = renderAuditHtml({ audit: await mixedAudit(), snapshot, maxTableRows: 3 });
+      assert.match(html, /<div class="card total" data-severity="total" data-count="6">/);
+      for (const [severity, count] of [["high", 1], ["medium", 3], ["low", 2]] as const) {
+        assert.match(html, new RegExp(`<div class="card ${severity}" data-severity="${severity}" data-count="${count}">`), severity);
+        assert.match(html, new RegExp(`<g class="bar" data-severity="${severity}" data-count="${count}">`), severity);
+      }
+      assert.match(html, /<tr data-rule="number-unassigned" data-count="2">/);
+      assert.match(html, /<tr data-rule="person-without-license" data-count="3">/);
+    });
+
+    test("no notice when every finding fits", async () => {
+      const html = renderAuditHtml({ audit: await mixedAudit(), snapshot, maxTableRows: 6 });
+      assert.equal(html.match(/<tr data-severity=/g)?.length, 6);
+      assert.doesNotMatch(html, /findings-cut|<caption>/);
+    });
   });
 
   test("warns about an incomplete snapshot", async () => {

@@ -9,6 +9,7 @@ import type { Emulator } from "../src/emulator/index.js";
 import { BACKUP_KINDS, backupOrgs, type BackupKind } from "../src/jobs/backup.js";
 import { SnapshotDb } from "../src/storage/snapshot-db.js";
 import { InvalidInputError } from "../src/transport/errors.js";
+import type { SleepFunction } from "../src/transport/rate-limit.js";
 import type { Webex, WebexOptions } from "../src/webex.js";
 import { countByKind, immediateSleep, ProgressRecorder, readApiObjects, readSnapshot, TempFolder, type ObjectsByKind } from "./helpers/backup-fixtures.js";
 import { connectTo, startTestEmulator } from "./helpers/sdk-emulator.js";
@@ -31,6 +32,11 @@ const FAST_RETRIES: Partial<WebexOptions> = {
   sleep: immediateSleep,
   retry: { maxRetries: 10, maxRateLimitWaits: 10, baseDelayMs: 1, maxDelayMs: 2 },
 };
+
+/** A server delay far longer than any test waits: a test that waits it out fails on its bound first. */
+const HANG_MS = 30_000;
+/** Time a cancelled request or wait may take to end after the abort. */
+const PROMPT_MS = 2_000;
 
 let folder: TempFolder;
 
@@ -134,6 +140,9 @@ describe("backup", () => {
 
   test("interrupted backup resumes to same objects", async () => {
     const db = folder.openDb();
+    // The ninth people page hangs, so people is still running when the abort comes, however far
+    // reading gets ahead of the writer.
+    emulator.inject({ method: "GET", path: "/v1/people*", skip: 8, delayMs: HANG_MS });
     const controller = new AbortController();
     let storedPages = 0;
     const interrupted = backupOrgs({
@@ -298,6 +307,148 @@ describe("backup", () => {
     assert.deepEqual(again.snapshots[0]?.snapshot, snapshot);
     assert.equal(emulator.requestLog.length, logStart);
     db.close();
+  });
+});
+
+const QUEUE_DETAIL_PATH = /^\/v1\/telephony\/config\/locations\/[^/]+\/queues\/[^/?]+/;
+
+/** Returns a `fetch` that reports when the first request to a URL matching `pattern` starts and when it ends. */
+function watchRequest(pattern: RegExp): { fetch: typeof fetch; started: Promise<void>; ended: Promise<void> } {
+  let markStarted = (): void => undefined;
+  let markEnded = (): void => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
+  let isWatching = true;
+  const watchingFetch: typeof fetch = (input, init) => {
+    const pending = fetch(input, init);
+    if (isWatching && pattern.test(String(input))) {
+      isWatching = false;
+      markStarted();
+      pending.then(markEnded, markEnded);
+    }
+    return pending;
+  };
+  return { fetch: watchingFetch, started, ended };
+}
+
+/**
+ * Returns a `SleepFunction` whose waits end only when their signal aborts, and which reports when
+ * the first wait starts and when it ends.
+ */
+function watchSleep(): { sleep: SleepFunction; started: Promise<void>; ended: Promise<void> } {
+  let markStarted = (): void => undefined;
+  let markEnded = (): void => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
+  const sleep: SleepFunction = (_ms, signal) => {
+    markStarted();
+    return new Promise<void>((_resolve, reject) => {
+      const onAbort = (): void => {
+        markEnded();
+        reject(signal?.reason);
+      };
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  };
+  return { sleep, started, ended };
+}
+
+/** Fails unless `promise` settles within `ms` milliseconds. */
+async function assertEndsWithin(promise: Promise<void>, ms: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"expired">((resolve) => {
+    timer = setTimeout(resolve, ms, "expired");
+  });
+  const outcome = await Promise.race([promise.then(() => "ended" as const), expired]);
+  clearTimeout(timer);
+  assert.equal(outcome, "ended", message);
+}
+
+describe("backup cancellation", () => {
+  let emulator: Emulator;
+  let expected: ObjectsByKind;
+
+  before(async () => {
+    emulator = await startTestEmulator({ people: 40, randomSeed: RANDOM_SEED });
+    expected = await readApiObjects((await connectTo(emulator, emulator.tokens.customerAdmin)).org);
+  });
+
+  afterEach(() => {
+    emulator.clearFaults();
+  });
+
+  after(async () => {
+    await emulator.stop();
+  });
+
+  /**
+   * Aborts a backup of `kind` once `started` resolves, checks that the backup and then `ended`
+   * settle promptly, and resumes the snapshot to the objects the API lists.
+   */
+  async function abortAndResume(webex: Webex, kind: BackupKind, started: Promise<void>, ended: Promise<void>, description: string): Promise<void> {
+    const db = folder.openDb();
+    const controller = new AbortController();
+    const backup = backupOrgs({ webex, db, kinds: [kind], pageSizes: SMALL_PAGES, signal: controller.signal });
+    await started;
+
+    const abortedAt = performance.now();
+    controller.abort(new Error("stopped by the test"));
+    await assert.rejects(backup, /stopped by the test/);
+    const stopMs = performance.now() - abortedAt;
+    assert.ok(stopMs < PROMPT_MS, `the backup took ${Math.round(stopMs)} ms to stop`);
+    await assertEndsWithin(ended, PROMPT_MS, `the ${description} did not end within ${PROMPT_MS} ms of the abort`);
+
+    const [stopped] = db.listSnapshots();
+    assert.ok(stopped !== undefined);
+    assert.equal(stopped.status, "incomplete");
+    assert.notEqual(db.getKind(stopped.id, kind)?.status, "complete");
+
+    emulator.clearFaults();
+    const admin = await connectTo(emulator, emulator.tokens.customerAdmin, FAST_RETRIES);
+    const resumed = await backupOrgs({ webex: admin, db, resumeSnapshotIds: [stopped.id] });
+    assert.equal(resumed.complete, true);
+    assert.deepEqual(readSnapshot(db, stopped.id), { [kind]: expected[kind] });
+    db.close();
+  }
+
+  test("abort cancels the page in flight", async () => {
+    const watch = watchRequest(/\/v1\/people\?.*cursor=/);
+    const webex = await connectTo(emulator, emulator.tokens.customerAdmin, { ...FAST_RETRIES, fetch: watch.fetch });
+    emulator.inject({ method: "GET", path: /^\/v1\/people\?.*cursor=/, delayMs: HANG_MS });
+    await abortAndResume(webex, "people", watch.started, watch.ended, "delayed people page");
+  });
+
+  test("abort cancels the detail in flight", async () => {
+    const watch = watchRequest(/\/telephony\/config\/locations\/[^/]+\/queues\/[^/?]+/);
+    const webex = await connectTo(emulator, emulator.tokens.customerAdmin, { ...FAST_RETRIES, fetch: watch.fetch });
+    emulator.inject({ method: "GET", path: QUEUE_DETAIL_PATH, delayMs: HANG_MS });
+    await abortAndResume(webex, "callQueues", watch.started, watch.ended, "delayed call queue detail");
+  });
+
+  test("abort ends the rate-limit pause", async () => {
+    const watch = watchSleep();
+    const webex = await connectTo(emulator, emulator.tokens.customerAdmin, { ...FAST_RETRIES, sleep: watch.sleep });
+    emulator.inject({ method: "GET", path: /^\/v1\/people\?.*cursor=/, status: 429, retryAfter: "30" });
+    await abortAndResume(webex, "people", watch.started, watch.ended, "rate-limit pause");
+  });
+
+  test("abort ends the backoff before a retry", async () => {
+    const watch = watchSleep();
+    const webex = await connectTo(emulator, emulator.tokens.customerAdmin, { ...FAST_RETRIES, sleep: watch.sleep });
+    emulator.inject({ method: "GET", path: QUEUE_DETAIL_PATH, status: 503 });
+    await abortAndResume(webex, "callQueues", watch.started, watch.ended, "backoff wait");
   });
 });
 

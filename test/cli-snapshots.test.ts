@@ -160,6 +160,36 @@ describe("export command", () => {
     assert.ok(rows.some((row) => row[1] === "Webex Calling - Professional" && row[2] === "10" && row[3] === "12"));
   });
 
+  test("--excel-safe quotes formula-like cells", async () => {
+    const db = freshDbPath();
+    const id = writeCraftedSnapshot(db);
+    const phoneColumn = async (out: string): Promise<string[]> => {
+      const [headers, ...rows] = parseCsv(await readFile(join(out, "numbers.csv"), "utf8"));
+      const column = headers?.indexOf("phoneNumber") ?? -1;
+      assert.ok(column >= 0, "numbers.csv has no phoneNumber column");
+      return rows.map((row) => row[column] ?? "");
+    };
+
+    const plainOut = join(dir, "export-plain");
+    assertExit(await cli.run(["export", String(id), "--format", "csv", "--kinds", "numbers", "--out", plainOut, "--db", db]), 0);
+    assert.ok((await phoneColumn(plainOut)).includes("+12175550100"));
+
+    const safeOut = join(dir, "export-excel-safe");
+    assertExit(await cli.run(["export", String(id), "--format", "csv", "--kinds", "numbers", "--excel-safe", "--out", safeOut, "--db", db]), 0);
+    const safe = await phoneColumn(safeOut);
+    assert.ok(safe.includes("'+12175550100"));
+    assert.deepEqual(safe.filter((cell) => cell.startsWith("+")), []);
+    assert.equal(JSON.parse(await readFile(join(safeOut, "manifest.json"), "utf8")).excelSafe, true);
+  });
+
+  test("--excel-safe rejects JSON", async () => {
+    const db = freshDbPath();
+    const id = writeCraftedSnapshot(db);
+    const run = await cli.run(["export", String(id), "--format", "json", "--excel-safe", "--out", join(dir, "export-json-safe"), "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /--excel-safe applies to --format csv only/);
+  });
+
   test("requires --format", async () => {
     const run = await cli.run(["export", "1", "--out", dir, "--db", freshDbPath()]);
     assertExit(run, 2);
@@ -290,6 +320,47 @@ describe("audit command", () => {
     assertExit(run, 0);
     assert.match(run.stderr, /Rule number-unassigned was not fully checked: The snapshot has no complete backup of numbers/);
   });
+
+  test("--fail-on exits 5 after printing", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["audit", "--db", db, "--fail-on", "medium"]);
+    assertExit(run, 5);
+    assert.match(run.stdout, /^Audit of .*: 9 findings \(5 high, 2 medium, 2 low\)$/m);
+    assert.equal(run.stdout.split("\n").filter((line) => /^(high|medium|low) /.test(line)).length, 9);
+    assert.match(run.stderr, /^wxadmin: audit of snapshot 1 has 7 findings at or above severity medium \(5 high, 2 medium\); exit code 5 because of --fail-on medium\.$/m);
+  });
+
+  test("--fail-on keeps JSON output", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["audit", "1", "--db", db, "--json", "--fail-on", "high"]);
+    assertExit(run, 5);
+    assert.deepEqual(JSON.parse(run.stdout).counts, CRAFTED_EXPECTED.counts);
+    assert.match(run.stderr, /has 5 findings at or above severity high \(5 high\)/);
+  });
+
+  test("--fail-on counts only that severity and higher", async () => {
+    const db = freshDbPath();
+    // Only numbers: the two unassigned numbers are low findings, and no rule finds more.
+    writeCraftedSnapshot(db, { numbers: craftedObjects().numbers ?? [] });
+    for (const severity of ["high", "medium"]) {
+      const run = await cli.run(["audit", "--db", db, "--quiet", "--fail-on", severity]);
+      assertExit(run, 0);
+      assert.match(run.stdout, /: 2 findings \(0 high, 0 medium, 2 low\)$/m, severity);
+    }
+    const low = await cli.run(["audit", "--db", db, "--quiet", "--fail-on", "low"]);
+    assertExit(low, 5);
+    assert.match(low.stderr, /has 2 findings at or above severity low \(2 low\)/);
+  });
+
+  test("--fail-on rejects an unknown severity", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["audit", "--db", db, "--fail-on", "critical"]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /argument 'critical' is invalid\. Allowed choices are high, medium, low/);
+  });
 });
 
 describe("backup command against the emulator", () => {
@@ -409,14 +480,17 @@ describe("backup command against the emulator", () => {
   });
 
   test("interrupted backup resumes to the same objects", async () => {
-    // The second page of people hangs for 20 s, so the backup is still running when the signal
-    // comes. NOTE: the hung request is not cancelled by the signal, so the CLI exits only when it ends.
-    emulator.inject({ path: "/people", skip: 1, delayMs: 20_000 });
+    // The second page of people hangs for 30 s, so the backup is still running when the signal
+    // comes. The signal cancels that request, so the CLI exits without waiting for it.
+    emulator.inject({ path: "/people", skip: 1, delayMs: 30_000 });
     const running = online.start(["backup", "--progress", "lines", "--concurrency", "2"]);
     await running.waitForOutput(/callQueueAgents: complete/, "stderr", 30_000);
+    const signalledAt = performance.now();
     const stopped = await running.stop("SIGINT");
+    const exitMs = performance.now() - signalledAt;
     emulator.clearFaults();
     assertExit(stopped, 4);
+    assert.ok(exitMs < 5_000, `the CLI took ${Math.round(exitMs)} ms to exit after SIGINT`);
     assert.match(stopped.stderr, /Backup stopped by SIGINT; snapshot 4 kept as incomplete\. Continue with: wxadmin backup --resume 4$/m);
 
     const shown = parseJson(await online.run(["snapshots", "show", "4", "--json"]));

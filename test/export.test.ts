@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { exportSnapshot, exportSource, formatCsvRow, MANIFEST_FILE, type ExportManifest } from "../src/jobs/export.js";
+import { escapeFormula, exportSnapshot, exportSource, formatCsvRow, MANIFEST_FILE, type ExportManifest } from "../src/jobs/export.js";
 import { SnapshotDb } from "../src/storage/snapshot-db.js";
 import { InvalidInputError } from "../src/transport/errors.js";
 import { parseCsv } from "./helpers/csv-parse.js";
@@ -19,7 +19,10 @@ after(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-/** People with values that need CSV quoting, nested fields, arrays, nulls and non-ASCII text. */
+/**
+ * People with values that need CSV quoting, nested fields, arrays, nulls, non-ASCII text, and
+ * text that a spreadsheet could read as a formula, which the default export must keep as is.
+ */
 const awkwardPeople = [
   person("Alice Adams", {
     title: 'Head of "Ops", EMEA',
@@ -32,7 +35,14 @@ const awkwardPeople = [
     settings: {},
   }),
   person("Björn Émile", { nickName: "😀 ,\"", extension: "1101", score: 0, isGuest: false }),
-  person("Carol Chen", { licenses: [] }),
+  person("Carol Chen", {
+    licenses: [],
+    title: '=HYPERLINK("https://example.com/","open")',
+    department: "-Ops",
+    nickName: "@carol",
+    manager: "\tTeam lead",
+    timezone: "\rUTC",
+  }),
 ];
 
 const numbers = [
@@ -163,7 +173,106 @@ describe("exportSnapshot csv", () => {
   });
 });
 
+describe("exportSnapshot csv excelSafe", () => {
+  /** Values that start like a formula, and values that must stay as they are. */
+  const risky = {
+    id: "risky-1",
+    formula: "=1+2",
+    phone: "+12175550100",
+    dash: "-Ops",
+    at: "@SUM(A1)",
+    tab: "\tx",
+    carriageReturn: "\rx",
+    nul: "\u0000x",
+    plain: "Springfield",
+    innerEquals: "a=b",
+    negative: -5,
+    list: ["=1+2"],
+    nested: { formula: "=A1" },
+    "=header": "value",
+  };
+
+  async function exportRisky(name: string, excelSafe: boolean | undefined): Promise<Map<string, string>> {
+    const outDir = path.join(folder, name);
+    await exportSource(memorySource({ people: [risky] }), { id: 1 }, { format: "csv", outDir, excelSafe });
+    const [headers, row] = parseCsv(await readFile(path.join(outDir, "people.csv"), "utf8"));
+    assert.ok(headers !== undefined);
+    assert.ok(row !== undefined);
+    return new Map(headers.map((header, index) => [header, row[index] ?? ""]));
+  }
+
+  test("quotes cells that start like a formula", async () => {
+    const cells = await exportRisky("excel-safe", true);
+    assert.equal(cells.get("formula"), "'=1+2");
+    assert.equal(cells.get("phone"), "'+12175550100");
+    assert.equal(cells.get("dash"), "'-Ops");
+    assert.equal(cells.get("at"), "'@SUM(A1)");
+    assert.equal(cells.get("tab"), "'\tx");
+    assert.equal(cells.get("carriageReturn"), "'\rx");
+    assert.equal(cells.get("nul"), "'\u0000x");
+    assert.equal(cells.get("nested.formula"), "'=A1");
+    assert.equal(cells.get("'=header"), "value");
+  });
+
+  test("leaves other cells as stored", async () => {
+    const cells = await exportRisky("excel-safe-others", true);
+    assert.equal(cells.get("id"), "risky-1");
+    assert.equal(cells.get("plain"), "Springfield");
+    assert.equal(cells.get("innerEquals"), "a=b");
+    assert.equal(cells.get("negative"), "-5");
+    assert.equal(cells.get("list"), '["=1+2"]');
+  });
+
+  test("default keeps every cell as stored", async () => {
+    const cells = await exportRisky("not-excel-safe", undefined);
+    assert.equal(cells.get("formula"), "=1+2");
+    assert.equal(cells.get("phone"), "+12175550100");
+    assert.equal(cells.get("tab"), "\tx");
+    assert.equal(cells.get("=header"), "value");
+  });
+
+  test("records the choice in the manifest", async () => {
+    for (const [name, format, excelSafe, recorded] of [
+      ["manifest-safe", "csv", true, true],
+      ["manifest-csv", "csv", undefined, false],
+      ["manifest-json", "json", undefined, undefined],
+    ] as const) {
+      const outDir = path.join(folder, name);
+      await exportSource(memorySource({ people: [risky] }), { id: 1 }, { format, outDir, excelSafe });
+      const manifest = JSON.parse(await readFile(path.join(outDir, MANIFEST_FILE), "utf8")) as ExportManifest;
+      assert.equal(manifest.excelSafe, recorded, name);
+    }
+  });
+
+  test("escapeFormula quotes only formula starts", () => {
+    const cases: Array<[string, string]> = [
+      ["=A1", "'=A1"],
+      ["+1", "'+1"],
+      ["-1", "'-1"],
+      ["@x", "'@x"],
+      ["\tx", "'\tx"],
+      ["\rx", "'\rx"],
+      ["\u0000x", "'\u0000x"],
+      ["", ""],
+      [" =A1", " =A1"],
+      ["'=A1", "'=A1"],
+      ["A=1", "A=1"],
+    ];
+    for (const [cell, expected] of cases) {
+      assert.equal(escapeFormula(cell), expected, JSON.stringify(cell));
+    }
+  });
+});
+
 describe("exportSource errors", () => {
+  test("rejects excelSafe with JSON", async () => {
+    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir: folder, excelSafe: true }), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.match(error.message, /excelSafe option applies to CSV exports only, but the format is json/);
+      return true;
+    });
+  });
+
   test("rejects an unknown kind", async () => {
     await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir: folder, kinds: ["devices"] }), (error: unknown) => {
       assert.ok(error instanceof InvalidInputError);

@@ -1,7 +1,7 @@
 /**
  * The commander program: global options, command groups and the mapping of failures to exit
  * codes (0 success, 1 API or network failure, 2 invalid usage or input, 3 a person must act,
- * 4 finished with some orgs failed).
+ * 4 finished with some orgs failed, 5 audit findings at or above the `--fail-on` severity).
  */
 import { Command, CommanderError, Help, Option } from "commander";
 import { redactText } from "../redact.js";
@@ -9,6 +9,7 @@ import { exitCodeFor, WebexError } from "../transport/errors.js";
 import { registerAppsCommands } from "./commands/apps.js";
 import { registerAuditCommand } from "./commands/audit.js";
 import { registerBackupCommand } from "./commands/backup.js";
+import { CommandExit } from "./command-exit.js";
 import { registerDiffCommand } from "./commands/diff.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerSnapshotsCommands } from "./commands/snapshots.js";
@@ -95,7 +96,8 @@ export function createProgram(io: CliIo): Command {
     `
 Exit codes: 0 success, 1 API or network failure, 2 invalid usage or input,
 3 a person must act (credentials, scopes, roles, app authorization, a rejected refresh),
-4 finished with some orgs failed (token fetch and token refresh).
+4 finished with some orgs failed or some snapshots incomplete (token fetch, token refresh, backup),
+5 audit --fail-on SEVERITY found a finding of that severity or a higher one.
 
 Client secrets are read from --secret-file FILE or ${CLIENT_SECRET_ENV}, never from a flag.
 
@@ -235,6 +237,11 @@ function reportError(error: unknown, io: CliIo, isVerbose: boolean): number {
     // Commander has already printed its message. Requested help and --version exit with 0;
     // help shown because a command is missing exits with 1 and counts as a usage error.
     return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+  }
+
+  if (error instanceof CommandExit) {
+    io.stderr.write(`wxadmin: ${redactText(error.message)}\n`);
+    return error.exitCode;
   }
 
   if (error instanceof WebexError) {

@@ -395,8 +395,12 @@ export function countBySeverity(findings: Iterable<Finding>): Record<Severity, n
 /**
  * True for licenses that make a person a Webex Calling user, such as "Webex Calling -
  * Professional" or "Webex Calling - Basic". Workspace licenses are left out: they go to
- * workspaces, not people. Matching by name is a heuristic, because the license list has no
- * field that marks a calling license.
+ * workspaces, not people.
+ *
+ * NOTE: this assumes that every user calling license has "Webex Calling" in its name. The
+ * License object of `GET /v1/licenses` has no field that marks a calling license, and a
+ * person's `locationId` with `callingData=true` is not documented as absent for people without
+ * one. A calling license named otherwise is missed, so its users are not checked for a number.
  */
 export function isCallingUserLicense(name: string): boolean {
   return /\bwebex calling\b/i.test(name) && !/workspace/i.test(name);

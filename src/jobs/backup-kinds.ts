@@ -33,15 +33,19 @@ export interface KindSpec {
   itemsKey: string;
   /** Paths (below the base URL) of the kind's requests, to attribute a 429 to the kind. */
   paths: readonly RegExp[];
-  /** Starts the kind's list at its first page, with `pageSize` items per page or the kind's default. */
-  list(org: Org, pageSize: number | undefined): Paginator<WireObject>;
+  /**
+   * Starts the kind's list at its first page, with `pageSize` items per page or the kind's
+   * default. `signal` cancels the page request in flight and every later one.
+   */
+  list(org: Org, pageSize: number | undefined, signal: AbortSignal | undefined): Paginator<WireObject>;
   /** Returns the id the object is stored under, or undefined when it has none. */
   idOf(item: WireObject): string | undefined;
   /**
    * Returns the object to store for a list item, which is the item merged with its detail.
-   * Kinds without this method store the item itself. Undefined leaves the item out.
+   * Kinds without this method store the item itself. Undefined leaves the item out. `signal`
+   * cancels the detail request.
    */
-  expand?(org: Org, item: WireObject): Promise<WireObject | undefined>;
+  expand?(org: Org, item: WireObject, signal: AbortSignal | undefined): Promise<WireObject | undefined>;
 }
 
 /** People per page: Webex's cap for `callingData=true`. */
@@ -63,7 +67,7 @@ export const KIND_SPECS: Readonly<Record<BackupKind, KindSpec>> = {
     kind: "people",
     itemsKey: "items",
     paths: [/^\/people$/],
-    list: (org, pageSize) => org.people.list({ callingData: true, max: pageSize ?? PEOPLE_PAGE_SIZE }) as Paginator<WireObject>,
+    list: (org, pageSize, signal) => org.people.list({ callingData: true, max: pageSize ?? PEOPLE_PAGE_SIZE }, { signal }) as Paginator<WireObject>,
     idOf: readId,
   },
   licenses: {
@@ -71,21 +75,21 @@ export const KIND_SPECS: Readonly<Record<BackupKind, KindSpec>> = {
     itemsKey: "items",
     paths: [/^\/licenses$/],
     // Webex returns every license on one page and takes no page size.
-    list: (org) => org.licenses.list() as Paginator<WireObject>,
+    list: (org, _pageSize, signal) => org.licenses.list({ signal }) as Paginator<WireObject>,
     idOf: readId,
   },
   locations: {
     kind: "locations",
     itemsKey: "items",
     paths: [/^\/locations$/],
-    list: (org, pageSize) => org.locations.list({ max: pageSize ?? LOCATIONS_PAGE_SIZE }) as Paginator<WireObject>,
+    list: (org, pageSize, signal) => org.locations.list({ max: pageSize ?? LOCATIONS_PAGE_SIZE }, { signal }) as Paginator<WireObject>,
     idOf: readId,
   },
   callingLocations: {
     kind: "callingLocations",
     itemsKey: "locations",
     paths: [new RegExp(`^${TELEPHONY}/locations$`)],
-    list: (org, pageSize) => org.callingLocations.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }) as Paginator<WireObject>,
+    list: (org, pageSize, signal) => org.callingLocations.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }, { signal }) as Paginator<WireObject>,
     idOf: readId,
   },
   numbers: {
@@ -93,41 +97,43 @@ export const KIND_SPECS: Readonly<Record<BackupKind, KindSpec>> = {
     itemsKey: "phoneNumbers",
     paths: [new RegExp(`^${TELEPHONY}/numbers$`)],
     // Webex's default page of 2000 numbers is the largest it documents.
-    list: (org, pageSize) => org.numbers.list({ max: pageSize }) as Paginator<WireObject>,
+    list: (org, pageSize, signal) => org.numbers.list({ max: pageSize }, { signal }) as Paginator<WireObject>,
     idOf: numberId,
   },
   callQueues: {
     kind: "callQueues",
     itemsKey: "queues",
     paths: [new RegExp(`^${TELEPHONY}/queues$`), new RegExp(`^${TELEPHONY}/locations/[^/]+/queues/[^/]+$`)],
-    list: (org, pageSize) => org.callQueues.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }) as Paginator<WireObject>,
+    list: (org, pageSize, signal) => org.callQueues.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }, { signal }) as Paginator<WireObject>,
     idOf: readId,
     // Webex serves the detail of a Customer Assist queue only with hasCxEssentials=true.
-    expand: (org, item) =>
-      mergeDetail(item, (locationId, id) => org.callQueues.get(locationId, id, { hasCxEssentials: item.hasCxEssentials === true ? true : undefined })),
+    expand: (org, item, signal) =>
+      mergeDetail(item, (locationId, id) =>
+        org.callQueues.get(locationId, id, { hasCxEssentials: item.hasCxEssentials === true ? true : undefined }, { signal }),
+      ),
   },
   huntGroups: {
     kind: "huntGroups",
     itemsKey: "huntGroups",
     paths: [new RegExp(`^${TELEPHONY}/huntGroups$`), new RegExp(`^${TELEPHONY}/locations/[^/]+/huntGroups/[^/]+$`)],
-    list: (org, pageSize) => org.huntGroups.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }) as Paginator<WireObject>,
+    list: (org, pageSize, signal) => org.huntGroups.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }, { signal }) as Paginator<WireObject>,
     idOf: readId,
-    expand: (org, item) => mergeDetail(item, (locationId, id) => org.huntGroups.get(locationId, id)),
+    expand: (org, item, signal) => mergeDetail(item, (locationId, id) => org.huntGroups.get(locationId, id, { signal })),
   },
   autoAttendants: {
     kind: "autoAttendants",
     itemsKey: "autoAttendants",
     paths: [new RegExp(`^${TELEPHONY}/autoAttendants$`), new RegExp(`^${TELEPHONY}/locations/[^/]+/autoAttendants/[^/]+$`)],
-    list: (org, pageSize) => org.autoAttendants.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }) as Paginator<WireObject>,
+    list: (org, pageSize, signal) => org.autoAttendants.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }, { signal }) as Paginator<WireObject>,
     idOf: readId,
     // The detail has the menus and schedules, which a restore or an audit of routing needs.
-    expand: (org, item) => mergeDetail(item, (locationId, id) => org.autoAttendants.get(locationId, id)),
+    expand: (org, item, signal) => mergeDetail(item, (locationId, id) => org.autoAttendants.get(locationId, id, { signal })),
   },
   callQueueAgents: {
     kind: "callQueueAgents",
     itemsKey: "agents",
     paths: [new RegExp(`^${TELEPHONY}/queues/agents$`)],
-    list: (org, pageSize) => org.callQueueAgents.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }) as Paginator<WireObject>,
+    list: (org, pageSize, signal) => org.callQueueAgents.list({ max: pageSize ?? TELEPHONY_PAGE_SIZE }, { signal }) as Paginator<WireObject>,
     idOf: readId,
   },
 };

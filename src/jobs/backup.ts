@@ -58,8 +58,9 @@ export interface BackupOptions {
   /** Receives progress events. An exception it throws is logged and ignored. */
   onProgress?: (event: BackupProgressEvent) => void;
   /**
-   * Stops the backup: the page being read is not stored, the snapshots are marked incomplete
-   * and `backupOrgs` rejects with the signal's reason. Resume them with `resumeSnapshotIds`.
+   * Stops the backup: requests in flight are cancelled, the page being read is not stored, the
+   * snapshots are marked incomplete and `backupOrgs` rejects with the signal's reason. Resume
+   * them with `resumeSnapshotIds`.
    */
   signal?: AbortSignal;
   /** Snapshots to continue instead of starting new ones: complete kinds are skipped, the others continue from their stored cursor. */
@@ -364,8 +365,8 @@ async function readPages(unit: Unit, context: RunContext): Promise<void> {
   };
   const paginator: Paginator<WireObject> =
     unit.resumeUrl === undefined
-      ? unit.spec.list(unit.org, context.pageSizes[unit.spec.kind])
-      : paginate<WireObject>(context.webex.transport, { method: "GET", url: unit.resumeUrl }, unit.spec.itemsKey);
+      ? unit.spec.list(unit.org, context.pageSizes[unit.spec.kind], signal)
+      : paginate<WireObject>(context.webex.transport, { method: "GET", url: unit.resumeUrl, signal }, unit.spec.itemsKey);
   const pages = paginator.pages()[Symbol.asyncIterator]();
   let pending = settleQuietly(pages.next());
   let finished = false;
@@ -419,7 +420,7 @@ async function buildRows(unit: Unit, page: Page<WireObject>, context: RunContext
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
       throw new WebexApiError(`Item ${index} on page ${unit.pages + 1} of ${spec.kind} (${page.url}) is not a JSON object; the backup stores objects only.`);
     }
-    const value = spec.expand === undefined ? item : await raceAbort(spec.expand(unit.org, item), context.signal);
+    const value = spec.expand === undefined ? item : await raceAbort(spec.expand(unit.org, item, context.signal), context.signal);
     if (value === undefined) {
       continue;
     }

@@ -6,7 +6,9 @@
  * - CSV (RFC 4180): one row per object, nested fields flattened to dotted headers
  *   (`address.city`), arrays written as JSON text in one cell, CRLF line ends, and a field quoted
  *   when it holds a comma, a quote or a line break. The headers are the union of every object's
- *   fields in first-seen order, so each kind is read twice.
+ *   fields in first-seen order, so each kind is read twice. Values are written as stored, so a
+ *   phone number such as `+12175550100` reads back unchanged. The `excelSafe` option guards
+ *   against spreadsheet formula injection instead, at the cost of that round trip.
  *
  * Files are written under a temporary name and renamed when complete, so a failed export never
  * leaves a truncated file under the final name.
@@ -30,6 +32,13 @@ export interface ExportOptions {
   outDir: string;
   /** Kinds to export. Default: every kind of the snapshot. */
   kinds?: string[];
+  /**
+   * CSV only: prefix every text cell that starts with `=`, `+`, `-`, `@`, a tab, a carriage
+   * return or NUL with a single quote. A spreadsheet program then shows the cell as text instead
+   * of running it as a formula (CSV injection). The quote becomes part of the value, so such a
+   * file no longer contains the stored values exactly. Default false: cells are written as stored.
+   */
+  excelSafe?: boolean;
 }
 
 /** One written file. */
@@ -51,6 +60,8 @@ export interface ExportResult {
 export interface ExportManifest {
   snapshot: Snapshot | Record<string, unknown>;
   format: ExportFormat;
+  /** CSV exports only: whether cells were written with the `excelSafe` quote prefix. */
+  excelSafe?: boolean;
   exportedAt: string;
   files: Array<{ kind: string; file: string; count: number }>;
 }
@@ -72,7 +83,8 @@ export async function exportSnapshot(db: SnapshotDb, snapshotId: number, options
 /**
  * Exports the objects of `source`; `snapshot` is written into the manifest as given.
  *
- * @throws InvalidInputError for an unknown format or kind, or a folder that cannot be written
+ * @throws InvalidInputError for an unknown format or kind, `excelSafe` with JSON, or a folder
+ *   that cannot be written
  */
 export async function exportSource(
   source: SnapshotSource,
@@ -82,6 +94,10 @@ export async function exportSource(
   if (options.format !== "json" && options.format !== "csv") {
     throw new InvalidInputError(`Invalid export format "${String(options.format)}": expected json or csv.`);
   }
+  const excelSafe = options.excelSafe === true;
+  if (excelSafe && options.format !== "csv") {
+    throw new InvalidInputError(`The excelSafe option applies to CSV exports only, but the format is ${options.format}; JSON files keep every value exactly as stored.`);
+  }
   const kinds = chooseKinds(source, options.kinds);
   await createFolder(options.outDir);
 
@@ -89,13 +105,14 @@ export async function exportSource(
   for (const kind of kinds) {
     const file = path.join(options.outDir, `${kind}.${options.format}`);
     const count =
-      options.format === "json" ? await writeAtomically(file, jsonLines(source.objects(kind))) : await writeCsvFile(file, source, kind);
+      options.format === "json" ? await writeAtomically(file, jsonLines(source.objects(kind))) : await writeCsvFile(file, source, kind, excelSafe);
     files.push({ kind, path: file, count });
   }
 
   const manifest: ExportManifest = {
     snapshot,
     format: options.format,
+    ...(options.format === "csv" ? { excelSafe } : {}),
     exportedAt: new Date().toISOString(),
     files: files.map((file) => ({ kind: file.kind, file: path.basename(file.path), count: file.count })),
   };
@@ -142,7 +159,7 @@ async function* jsonLines(objects: Iterable<StoredObject> | AsyncIterable<Stored
 
 // ---- CSV ----
 
-async function writeCsvFile(file: string, source: SnapshotSource, kind: string): Promise<number> {
+async function writeCsvFile(file: string, source: SnapshotSource, kind: string, excelSafe: boolean): Promise<number> {
   const headers = new Map<string, number>();
   for await (const object of source.objects(kind)) {
     for (const [header] of flattenObject(object.value)) {
@@ -151,14 +168,18 @@ async function writeCsvFile(file: string, source: SnapshotSource, kind: string):
       }
     }
   }
-  return writeAtomically(file, csvLines([...headers.keys()], source.objects(kind)));
+  return writeAtomically(file, csvLines([...headers.keys()], source.objects(kind), excelSafe));
 }
 
-async function* csvLines(headers: string[], objects: Iterable<StoredObject> | AsyncIterable<StoredObject>): AsyncGenerator<string, number> {
+async function* csvLines(
+  headers: string[],
+  objects: Iterable<StoredObject> | AsyncIterable<StoredObject>,
+  excelSafe: boolean,
+): AsyncGenerator<string, number> {
   let count = 0;
-  yield formatCsvRow(headers);
+  yield formatCsvRow(excelSafe ? headers.map(escapeFormula) : headers);
   for await (const object of objects) {
-    const cells = new Map(flattenObject(object.value));
+    const cells = new Map(flattenObject(object.value, excelSafe));
     yield formatCsvRow(headers.map((header) => cells.get(header) ?? ""));
     count += 1;
   }
@@ -168,28 +189,44 @@ async function* csvLines(headers: string[], objects: Iterable<StoredObject> | As
 /**
  * Flattens an object to `[header, cell]` pairs: nested objects become dotted headers, arrays and
  * empty objects become JSON text, `null` an empty cell, numbers and booleans their JSON text.
+ * With `excelSafe`, text cells pass through `escapeFormula`. Headers stay as they are here,
+ * because they are also the keys that rows are matched by.
  */
-export function flattenObject(value: Record<string, unknown>, prefix = ""): Array<[string, string]> {
+export function flattenObject(value: Record<string, unknown>, excelSafe = false, prefix = ""): Array<[string, string]> {
   const cells: Array<[string, string]> = [];
   for (const [key, field] of Object.entries(value)) {
     const header = prefix === "" ? key : `${prefix}.${key}`;
     if (isPlainRecord(field) && Object.keys(field).length > 0) {
-      cells.push(...flattenObject(field, header));
+      cells.push(...flattenObject(field, excelSafe, header));
     } else {
-      cells.push([header, formatCell(field)]);
+      cells.push([header, formatCell(field, excelSafe)]);
     }
   }
   return cells;
 }
 
-function formatCell(value: unknown): string {
+function formatCell(value: unknown, excelSafe: boolean): string {
   if (value === null || value === undefined) {
     return "";
   }
   if (typeof value === "string") {
-    return value;
+    return excelSafe ? escapeFormula(value) : value;
   }
+  // A JSON number, boolean, array or object never starts like a formula: a negative number is
+  // read as a number, and arrays and objects start with a bracket.
   return JSON.stringify(value);
+}
+
+/**
+ * First characters of a cell that spreadsheet programs may read as the start of a formula:
+ * `=`, `+`, `-`, `@`, tab and NUL as OWASP ASVS 5.0 requirement 1.2.10 lists them, and
+ * carriage return, which common CSV-injection guards add.
+ */
+const FORMULA_START = /^[=+\-@\t\r\0]/;
+
+/** Returns `cell` with a single quote in front when it starts like a formula, so spreadsheets show it as text. */
+export function escapeFormula(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
 /**

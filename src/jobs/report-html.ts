@@ -27,7 +27,11 @@ export interface AuditReportInput {
   snapshot: ReportSnapshot;
   /** Time shown as the report's creation time. Default now. */
   generatedAt?: Date;
-  /** Findings listed in the table; the rest are counted but not listed. Default 5000. */
+  /**
+   * Findings listed in the table, the most severe first. The rest still count in the summary,
+   * charts and rule table, and a notice at the top states how many were left out. Default 5000,
+   * which keeps the file at a few megabytes.
+   */
   maxTableRows?: number;
 }
 
@@ -41,6 +45,7 @@ export function renderAuditHtml(input: AuditReportInput): string {
   const orgLabel = snapshot.orgName === "" ? snapshot.orgId : snapshot.orgName;
   const title = `wxadmin audit: ${orgLabel}, snapshot ${snapshot.id}`;
   const generatedAt = (input.generatedAt ?? new Date()).toISOString();
+  const maxTableRows = Math.max(0, input.maxTableRows ?? DEFAULT_MAX_TABLE_ROWS);
 
   return `<!doctype html>
 <html lang="en">
@@ -59,6 +64,7 @@ ${renderSnapshotFacts(snapshot, generatedAt)}
 </header>
 <main>
 ${renderStatusNotice(snapshot)}
+${renderTableCutNotice(audit, snapshot.id, maxTableRows)}
 ${renderSeveritySummary(audit)}
 <div class="charts">
 <section id="severity-chart" aria-labelledby="severity-chart-title">
@@ -71,7 +77,7 @@ ${renderLicenseChart(audit.licenses)}
 </section>
 </div>
 ${renderRuleSummary(audit)}
-${renderFindingsTable(audit, input.maxTableRows ?? DEFAULT_MAX_TABLE_ROWS)}
+${renderFindingsTable(audit, snapshot.id, maxTableRows)}
 </main>
 <footer>Generated ${escapeHtml(formatTime(generatedAt))} by wxadmin from snapshot ${snapshot.id}. Every finding names the object and a one-line fix; "wxadmin audit ${snapshot.id} --json" lists them all.</footer>
 </body>
@@ -99,6 +105,32 @@ function renderStatusNotice(snapshot: ReportSnapshot): string {
     return "";
   }
   return `<p class="notice" role="alert">This snapshot is ${escapeHtml(snapshot.status)}: some kinds were not fully backed up, so findings may be missing. Run a new backup before acting on the absence of a finding.</p>`;
+}
+
+/**
+ * Renders the notice that the findings table leaves findings out: how many it shows of how
+ * many, which severities the rest have, and the command that lists them all. Empty when the
+ * table shows every finding.
+ */
+function renderTableCutNotice(audit: AuditResult, snapshotId: number, maxRows: number): string {
+  const total = audit.findings.length;
+  if (total <= maxRows) {
+    return "";
+  }
+  const omitted = audit.findings.slice(maxRows);
+  const omittedBySeverity = SEVERITIES.map((severity) => [severity, omitted.filter((finding) => finding.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${formatNumber(count)} ${severity}`)
+    .join(", ");
+  return `<p class="notice" id="findings-cut" role="note" data-shown="${maxRows}" data-total="${total}">The findings table lists ${formatNumber(maxRows)} of ${formatNumber(total)} findings, the most severe first. The ${formatNumber(omitted.length)} not listed (${omittedBySeverity}) still count in the totals, the charts and the rule table. To list every finding, run <code>${escapeHtml(listAllCommand(snapshotId))}</code>.</p>`;
+}
+
+function listAllCommand(snapshotId: number): string {
+  return `wxadmin audit ${snapshotId} --json`;
+}
+
+function formatNumber(value: number): string {
+  return value.toLocaleString("en-US");
 }
 
 function renderSeveritySummary(audit: AuditResult): string {
@@ -230,12 +262,12 @@ ${rows}
 </section>`;
 }
 
-function renderFindingsTable(audit: AuditResult, maxRows: number): string {
+function renderFindingsTable(audit: AuditResult, snapshotId: number, maxRows: number): string {
   if (audit.findings.length === 0) {
     return `<section id="findings" aria-labelledby="findings-title"><h2 id="findings-title">Findings</h2><p class="empty">No findings: every rule that ran found nothing to fix.</p></section>`;
   }
 
-  const shown = audit.findings.slice(0, Math.max(0, maxRows));
+  const shown = audit.findings.slice(0, maxRows);
   const rows = shown
     .map(
       (finding) =>
@@ -243,15 +275,15 @@ function renderFindingsTable(audit: AuditResult, maxRows: number): string {
     )
     .join("\n");
   const omitted = audit.findings.length - shown.length;
-  const note =
+  const caption =
     omitted > 0
-      ? `<p class="notice">The table lists the first ${shown.length.toLocaleString("en-US")} of ${audit.findings.length.toLocaleString("en-US")} findings; the JSON output lists all of them.</p>`
+      ? `<caption>The first ${formatNumber(shown.length)} of ${formatNumber(audit.findings.length)} findings, the most severe first; <code>${escapeHtml(listAllCommand(snapshotId))}</code> lists all of them.</caption>`
       : "";
 
   return `<section id="findings" aria-labelledby="findings-title">
 <h2 id="findings-title">Findings</h2>
-${note}
 <table class="findings">
+${caption}
 <thead><tr><th>Severity</th><th>Object</th><th>Problem</th><th>Fix</th></tr></thead>
 <tbody>
 ${rows}
@@ -316,6 +348,8 @@ tr.skipped td { color: var(--muted); }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; }
 .badge.high { background: #b42318; } .badge.medium { background: #b54708; } .badge.low { background: #1d5bbf; }
 .empty { color: var(--muted); }
+code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; padding: 1px 4px; border-radius: 3px; background: #eef1f4; }
+caption { caption-side: top; text-align: left; padding: 0 0 8px; color: var(--muted); }
 @media (max-width: 800px) { .charts { grid-template-columns: 1fr; } header, main, footer { padding-left: 16px; padding-right: 16px; } }
 @media print { .charts { grid-template-columns: 1fr 1fr; } tr { break-inside: avoid; } }
 `;

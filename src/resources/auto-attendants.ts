@@ -1,6 +1,6 @@
 /** `GET /v1/telephony/config/autoAttendants`: the auto attendants of an org. */
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
 import { pathSegment, requireText } from "./validate.js";
 
@@ -60,11 +60,11 @@ export class AutoAttendants {
    *
    * @throws InvalidInputError (on the call) for a `max` below 1 or a negative `start`
    */
-  list(params: ListAutoAttendantsParams = {}): Paginator<AutoAttendant> {
+  list(params: ListAutoAttendantsParams = {}, call: CallOptions = {}): Paginator<AutoAttendant> {
     const query = { locationId: params.locationId, name: params.name, phoneNumber: params.phoneNumber, ...readOffsetPaging(params) };
     return paginate<AutoAttendant>(
       this.#transport,
-      { method: "GET", path: "/telephony/config/autoAttendants", query, orgId: this.#orgId },
+      { method: "GET", path: "/telephony/config/autoAttendants", query, orgId: this.#orgId, signal: call.signal },
       "autoAttendants",
     );
   }
@@ -74,13 +74,14 @@ export class AutoAttendants {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(locationId: string, autoAttendantId: string): Promise<AutoAttendantDetails> {
+  async get(locationId: string, autoAttendantId: string, call: CallOptions = {}): Promise<AutoAttendantDetails> {
     const location = requireText(locationId, "location id", "a base64 location id");
     const autoAttendant = requireText(autoAttendantId, "auto attendant id", "a base64 auto attendant id");
     const response = await this.#transport.request<AutoAttendantDetails>({
       method: "GET",
       path: `/telephony/config/locations/${pathSegment(location)}/autoAttendants/${pathSegment(autoAttendant)}`,
       orgId: this.#orgId,
+      signal: call.signal,
     });
     return response.body;
   }

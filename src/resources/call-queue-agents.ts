@@ -5,7 +5,7 @@
  * have left (unjoined) every queue they belong to.
  */
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
 
 /** A call queue agent as the list returns it. */
@@ -67,7 +67,7 @@ export class CallQueueAgents {
    *
    * @throws InvalidInputError (on the call) for a `max` below 1 or a negative `start`
    */
-  list(params: ListCallQueueAgentsParams = {}): Paginator<CallQueueAgent> {
+  list(params: ListCallQueueAgentsParams = {}, call: CallOptions = {}): Paginator<CallQueueAgent> {
     const query = {
       locationId: params.locationId,
       queueId: params.queueId,
@@ -80,7 +80,7 @@ export class CallQueueAgents {
     };
     return paginate<CallQueueAgent>(
       this.#transport,
-      { method: "GET", path: "/telephony/config/queues/agents", query, orgId: this.#orgId },
+      { method: "GET", path: "/telephony/config/queues/agents", query, orgId: this.#orgId, signal: call.signal },
       "agents",
     );
   }

@@ -3,7 +3,7 @@
  * `get(locationId, queueId)` reads a queue's detail, which has them.
  */
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
 import { pathSegment, requireText } from "./validate.js";
 
@@ -84,7 +84,7 @@ export class CallQueues {
    *
    * @throws InvalidInputError (on the call) for a `max` below 1 or a negative `start`
    */
-  list(params: ListCallQueuesParams = {}): Paginator<CallQueue> {
+  list(params: ListCallQueuesParams = {}, call: CallOptions = {}): Paginator<CallQueue> {
     const query = {
       locationId: params.locationId,
       name: params.name,
@@ -94,7 +94,7 @@ export class CallQueues {
       hasCxEssentials: params.hasCxEssentials,
       ...readOffsetPaging(params),
     };
-    return paginate<CallQueue>(this.#transport, { method: "GET", path: "/telephony/config/queues", query, orgId: this.#orgId }, "queues");
+    return paginate<CallQueue>(this.#transport, { method: "GET", path: "/telephony/config/queues", query, orgId: this.#orgId, signal: call.signal }, "queues");
   }
 
   /**
@@ -103,7 +103,7 @@ export class CallQueues {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(locationId: string, queueId: string, options: { hasCxEssentials?: boolean } = {}): Promise<CallQueueDetails> {
+  async get(locationId: string, queueId: string, options: { hasCxEssentials?: boolean } = {}, call: CallOptions = {}): Promise<CallQueueDetails> {
     const location = requireText(locationId, "location id", "a base64 location id");
     const queue = requireText(queueId, "call queue id", "a base64 call queue id");
     const response = await this.#transport.request<CallQueueDetails>({
@@ -111,6 +111,7 @@ export class CallQueues {
       path: `/telephony/config/locations/${pathSegment(location)}/queues/${pathSegment(queue)}`,
       query: { hasCxEssentials: options.hasCxEssentials },
       orgId: this.#orgId,
+      signal: call.signal,
     });
     return response.body;
   }

@@ -4,7 +4,7 @@
  * listed here.
  */
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
 import { pathSegment, requireText } from "./validate.js";
 
@@ -58,11 +58,11 @@ export class CallingLocations {
    *
    * @throws InvalidInputError (on the call) for a `max` below 1 or a negative `start`
    */
-  list(params: ListCallingLocationsParams = {}): Paginator<CallingLocation> {
+  list(params: ListCallingLocationsParams = {}, call: CallOptions = {}): Paginator<CallingLocation> {
     const query = { name: params.name, order: params.order, ...readOffsetPaging(params) };
     return paginate<CallingLocation>(
       this.#transport,
-      { method: "GET", path: "/telephony/config/locations", query, orgId: this.#orgId },
+      { method: "GET", path: "/telephony/config/locations", query, orgId: this.#orgId, signal: call.signal },
       "locations",
     );
   }
@@ -73,12 +73,13 @@ export class CallingLocations {
    * @throws InvalidInputError for an empty id; NotFoundError (no such location, or Calling is
    *   not enabled there), PermissionError and other `WebexError`s
    */
-  async get(locationId: string): Promise<CallingLocationDetails> {
+  async get(locationId: string, call: CallOptions = {}): Promise<CallingLocationDetails> {
     const id = requireText(locationId, "location id", "a base64 location id");
     const response = await this.#transport.request<CallingLocationDetails>({
       method: "GET",
       path: `/telephony/config/locations/${pathSegment(id)}`,
       orgId: this.#orgId,
+      signal: call.signal,
     });
     return response.body;
   }

@@ -3,7 +3,7 @@
  * `get(locationId, huntGroupId)` reads a hunt group's detail, which has them.
  */
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import type { FeatureAgent } from "./call-queues.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
 import { pathSegment, requireText } from "./validate.js";
@@ -66,9 +66,9 @@ export class HuntGroups {
    *
    * @throws InvalidInputError (on the call) for a `max` below 1 or a negative `start`
    */
-  list(params: ListHuntGroupsParams = {}): Paginator<HuntGroup> {
+  list(params: ListHuntGroupsParams = {}, call: CallOptions = {}): Paginator<HuntGroup> {
     const query = { locationId: params.locationId, name: params.name, phoneNumber: params.phoneNumber, ...readOffsetPaging(params) };
-    return paginate<HuntGroup>(this.#transport, { method: "GET", path: "/telephony/config/huntGroups", query, orgId: this.#orgId }, "huntGroups");
+    return paginate<HuntGroup>(this.#transport, { method: "GET", path: "/telephony/config/huntGroups", query, orgId: this.#orgId, signal: call.signal }, "huntGroups");
   }
 
   /**
@@ -76,13 +76,14 @@ export class HuntGroups {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(locationId: string, huntGroupId: string): Promise<HuntGroupDetails> {
+  async get(locationId: string, huntGroupId: string, call: CallOptions = {}): Promise<HuntGroupDetails> {
     const location = requireText(locationId, "location id", "a base64 location id");
     const huntGroup = requireText(huntGroupId, "hunt group id", "a base64 hunt group id");
     const response = await this.#transport.request<HuntGroupDetails>({
       method: "GET",
       path: `/telephony/config/locations/${pathSegment(location)}/huntGroups/${pathSegment(huntGroup)}`,
       orgId: this.#orgId,
+      signal: call.signal,
     });
     return response.body;
   }

@@ -1,6 +1,6 @@
 /** `GET /v1/licenses`: the licenses of an org and their usage. */
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import { pathSegment, requireText } from "./validate.js";
 
 /** A license as Webex returns it. */
@@ -29,8 +29,8 @@ export class Licenses {
   }
 
   /** Lists the org's licenses. Webex returns them on one page; a `Link` header would still be followed. */
-  list(): Paginator<License> {
-    return paginate<License>(this.#transport, { method: "GET", path: "/licenses", orgId: this.#orgId }, "items");
+  list(call: CallOptions = {}): Paginator<License> {
+    return paginate<License>(this.#transport, { method: "GET", path: "/licenses", orgId: this.#orgId, signal: call.signal }, "items");
   }
 
   /**
@@ -38,9 +38,9 @@ export class Licenses {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(id: string): Promise<License> {
+  async get(id: string, call: CallOptions = {}): Promise<License> {
     const licenseId = requireText(id, "license id", "a base64 license id");
-    const response = await this.#transport.request<License>({ method: "GET", path: `/licenses/${pathSegment(licenseId)}` });
+    const response = await this.#transport.request<License>({ method: "GET", path: `/licenses/${pathSegment(licenseId)}`, signal: call.signal });
     return response.body;
   }
 }

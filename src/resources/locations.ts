@@ -1,6 +1,6 @@
 /** `GET /v1/locations`: the locations of an org, calling-enabled or not. */
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import { checkCount } from "./list-params.js";
 import { pathSegment, requireText } from "./validate.js";
 
@@ -57,9 +57,9 @@ export class Locations {
    *
    * @throws InvalidInputError (on the call) for a `max` below 1
    */
-  list(params: ListLocationsParams = {}): Paginator<Location> {
+  list(params: ListLocationsParams = {}, call: CallOptions = {}): Paginator<Location> {
     const query = { name: params.name, id: params.id, max: checkCount(params.max, "max", 1) };
-    return paginate<Location>(this.#transport, { method: "GET", path: "/locations", query, orgId: this.#orgId }, "items");
+    return paginate<Location>(this.#transport, { method: "GET", path: "/locations", query, orgId: this.#orgId, signal: call.signal }, "items");
   }
 
   /**
@@ -67,9 +67,9 @@ export class Locations {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(id: string): Promise<Location> {
+  async get(id: string, call: CallOptions = {}): Promise<Location> {
     const locationId = requireText(id, "location id", "a base64 location id");
-    const response = await this.#transport.request<Location>({ method: "GET", path: `/locations/${pathSegment(locationId)}`, orgId: this.#orgId });
+    const response = await this.#transport.request<Location>({ method: "GET", path: `/locations/${pathSegment(locationId)}`, orgId: this.#orgId, signal: call.signal });
     return response.body;
   }
 }

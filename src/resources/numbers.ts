@@ -1,6 +1,6 @@
 /** `GET /v1/telephony/config/numbers`: the phone numbers and extensions of an org. */
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
 
 /** A number as Webex lists it. An extension without a phone number has `phoneNumber` empty or missing. */
@@ -70,7 +70,7 @@ export class Numbers {
    *
    * @throws InvalidInputError (on the call) for a `max` below 1 or a negative `start`
    */
-  list(params: ListNumbersParams = {}): Paginator<PhoneNumber> {
+  list(params: ListNumbersParams = {}, call: CallOptions = {}): Paginator<PhoneNumber> {
     const query = {
       locationId: params.locationId,
       phoneNumber: params.phoneNumber,
@@ -90,6 +90,6 @@ export class Numbers {
       serviceNumber: params.serviceNumber,
       ...readOffsetPaging(params),
     };
-    return paginate<PhoneNumber>(this.#transport, { method: "GET", path: "/telephony/config/numbers", query, orgId: this.#orgId }, "phoneNumbers");
+    return paginate<PhoneNumber>(this.#transport, { method: "GET", path: "/telephony/config/numbers", query, orgId: this.#orgId, signal: call.signal }, "phoneNumbers");
   }
 }

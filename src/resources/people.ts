@@ -1,7 +1,7 @@
 /** `GET /v1/people`: the people of an org. */
 import { InvalidInputError } from "../transport/errors.js";
 import { paginate, type Paginator } from "../transport/paginate.js";
-import type { Transport } from "../transport/request.js";
+import type { CallOptions, Transport } from "../transport/request.js";
 import { pathSegment, requireText } from "./validate.js";
 
 /** A person as Webex returns it. Admin-only fields are present only for admin tokens. */
@@ -78,7 +78,7 @@ export class People {
    *
    * @throws InvalidInputError (on the call) for more than 85 ids or a bad `max`
    */
-  list(params: ListPeopleParams = {}): Paginator<Person> {
+  list(params: ListPeopleParams = {}, call: CallOptions = {}): Paginator<Person> {
     if (params.id !== undefined && params.id.length > MAX_IDS_PER_REQUEST) {
       throw new InvalidInputError(`Too many person ids: Webex accepts at most ${MAX_IDS_PER_REQUEST} in one list request, got ${params.id.length}; split them into batches.`);
     }
@@ -96,7 +96,7 @@ export class People {
       max: params.max,
       excludeStatus: params.excludeStatus,
     };
-    return paginate<Person>(this.#transport, { method: "GET", path: "/people", query, orgId: this.#orgId }, "items");
+    return paginate<Person>(this.#transport, { method: "GET", path: "/people", query, orgId: this.#orgId, signal: call.signal }, "items");
   }
 
   /**
@@ -104,12 +104,13 @@ export class People {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(id: string, options: GetPersonOptions = {}): Promise<Person> {
+  async get(id: string, options: GetPersonOptions = {}, call: CallOptions = {}): Promise<Person> {
     const personId = requireText(id, "person id", "a base64 person id");
     const response = await this.#transport.request<Person>({
       method: "GET",
       path: `/people/${pathSegment(personId)}`,
       query: { callingData: options.callingData },
+      signal: call.signal,
     });
     return response.body;
   }

@@ -62,6 +62,18 @@ export interface RequestOptions {
   authenticate?: boolean;
 }
 
+/**
+ * Per-call options that resource methods take as their last argument, such as
+ * `org.people.list({ max: 100 }, { signal })`.
+ */
+export interface CallOptions {
+  /**
+   * Cancels the call: the request in flight, its retries and waits, and for a list every later
+   * page. The call, or the list's iteration, rejects with the signal's reason. Default: none.
+   */
+  signal?: AbortSignal;
+}
+
 /** A successful (2xx) response. */
 export interface ApiResponse<T> {
   status: number;

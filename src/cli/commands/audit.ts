@@ -1,20 +1,24 @@
 /**
  * `wxadmin audit [SNAPSHOT]`: runs the audit rules over a stored snapshot and prints the
  * findings as a table or JSON, and with `--html FILE` writes the self-contained HTML report.
+ * With `--fail-on SEVERITY` it exits with code 5 when a finding of that severity or a higher
+ * one exists, so a scheduled job can alert on it.
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Command } from "commander";
-import { AUDIT_RULES, auditSnapshot, SEVERITIES, type SnapshotAudit } from "../../jobs/audit.js";
+import { Option, type Command } from "commander";
+import { AUDIT_RULES, auditSnapshot, SEVERITIES, type Severity, type SnapshotAudit } from "../../jobs/audit.js";
 import { renderAuditHtml } from "../../jobs/report-html.js";
 import type { SnapshotDb } from "../../storage/snapshot-db.js";
 import { InvalidInputError } from "../../transport/errors.js";
+import { CommandExit, FINDINGS_EXIT_CODE } from "../command-exit.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { renderTable } from "../render.js";
 import { chooseStoredOrg, DB_OPTION_HELP, describeSnapshotOrg, parseSnapshotId, takeOfflineOptions, withSnapshotDb, type DbCommandOptions } from "./snapshots.js";
 
 interface AuditCommandOptions extends DbCommandOptions {
   html?: string;
+  failOn?: Severity;
 }
 
 export function registerAuditCommand(program: Command, io: CliIo): void {
@@ -24,6 +28,12 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
     .description("Check a stored snapshot for problems an administrator should fix; each finding names the object and the fix.")
     .argument("[snapshot]", "Snapshot id. Default: the newest complete snapshot of the org (--org picks it when the database holds several).")
     .option("--html <file>", "Also write the report as one self-contained HTML file (charts and table, no external resources). Default: none.")
+    .addOption(
+      new Option(
+        "--fail-on <severity>",
+        `Exit with code ${FINDINGS_EXIT_CODE} when a finding of this severity or a higher one exists, after printing the findings. Default: none, exit code 0 whatever the findings.`,
+      ).choices([...SEVERITIES]),
+    )
     .option("--db <file>", DB_OPTION_HELP)
     .addHelpText(
       "after",
@@ -33,10 +43,15 @@ ${rules}
 
 A rule whose data the snapshot lacks (a kind that failed) is listed as not checked.
 
+Exit code ${FINDINGS_EXIT_CODE} with --fail-on: high counts high findings only, medium counts high
+and medium, low counts all. The output is the same as without it. Findings of a rule
+that was not checked cannot count, so read the warnings on stderr as well.
+
 Examples:
   wxadmin audit
   wxadmin audit 12 --json > findings.json
-  wxadmin audit --html audit.html`,
+  wxadmin audit --html audit.html
+  wxadmin audit --fail-on high --html audit.html    # exit code 5 on a high finding`,
     )
     .action(
       actionFor<AuditCommandOptions>(io, async (context, args, options) => {
@@ -60,6 +75,9 @@ Examples:
         if (options.html !== undefined) {
           context.notice(`Wrote the HTML report to ${options.html}`);
         }
+        if (options.failOn !== undefined) {
+          checkFailOn(audit, options.failOn);
+        }
       }),
     );
   takeOfflineOptions(command);
@@ -81,6 +99,22 @@ function chooseSnapshot(context: CliContext, db: SnapshotDb, given: string | und
   }
   context.warn(`Org ${orgId} has no complete snapshot; auditing the newest one, ${newest.id}, which is ${newest.status}.`);
   return newest.id;
+}
+
+/**
+ * @throws CommandExit (exit code 5) when the audit has a finding of severity `threshold` or a higher one
+ */
+function checkFailOn(audit: SnapshotAudit, threshold: Severity): void {
+  const counted = SEVERITIES.slice(0, SEVERITIES.indexOf(threshold) + 1);
+  const count = counted.reduce((sum, severity) => sum + audit.counts[severity], 0);
+  if (count === 0) {
+    return;
+  }
+  const parts = counted.filter((severity) => audit.counts[severity] > 0).map((severity) => `${audit.counts[severity]} ${severity}`);
+  throw new CommandExit(
+    `audit of snapshot ${audit.snapshot.id} has ${count} finding${count === 1 ? "" : "s"} at or above severity ${threshold} (${parts.join(", ")}); exit code ${FINDINGS_EXIT_CODE} because of --fail-on ${threshold}.`,
+    FINDINGS_EXIT_CODE,
+  );
 }
 
 function printAudit(context: CliContext, audit: SnapshotAudit): void {

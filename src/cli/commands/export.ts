@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from "commander";
 import { exportSnapshot, MANIFEST_FILE, type ExportFormat } from "../../jobs/export.js";
+import { InvalidInputError } from "../../transport/errors.js";
 import { actionFor, type CliIo } from "../context.js";
 import { collectList } from "../options.js";
 import { formatCount, renderTable } from "../render.js";
@@ -13,6 +14,7 @@ interface ExportCommandOptions extends DbCommandOptions {
   format: ExportFormat;
   out: string;
   kinds?: string[];
+  excelSafe?: boolean;
 }
 
 export function registerExportCommand(program: Command, io: CliIo): void {
@@ -23,6 +25,10 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     .addOption(new Option("--format <format>", "File format: json (objects exactly as stored) or csv (nested fields as dotted columns).").choices(["json", "csv"]).makeOptionMandatory())
     .requiredOption("--out <dir>", "Folder for the files; created when missing. Files of the same names are replaced.")
     .option("--kinds <kinds>", "Kinds to export, separated by commas, such as people,numbers. Default: every kind of the snapshot.", collectList)
+    .option(
+      "--excel-safe",
+      "CSV only: put a single quote before every cell that starts with =, +, -, @, a tab, a carriage return or NUL, so a spreadsheet shows it as text instead of running it as a formula. The quote becomes part of the value (+12175550100 is written as '+12175550100). Default: off, every cell as stored.",
+    )
     .option("--db <file>", DB_OPTION_HELP)
     .addHelpText(
       "after",
@@ -31,14 +37,24 @@ JSON files hold an array with one object per line, exactly as Webex returned it.
 CSV files (RFC 4180, UTF-8, CRLF) have one row per object; arrays are written as JSON text.
 The files hold personal data and are created readable by their owner only (mode 0600).
 
-Example:
-  wxadmin export 12 --format csv --out ./acme-2026-01-31`,
+Without --excel-safe, every CSV cell holds the stored value exactly, such as the phone
+number +12175550100, and a program that imports the files back expects this. Excel,
+LibreOffice Calc and Google Sheets may run a cell that starts with = or @ as a formula, so
+use --excel-safe for files that people open in a spreadsheet. The manifest records the
+choice as "excelSafe".
+
+Examples:
+  wxadmin export 12 --format csv --out ./acme-2026-01-31
+  wxadmin export 12 --format csv --excel-safe --out ./acme-for-review`,
     )
     .action(
       actionFor<ExportCommandOptions>(io, async (context, args, options) => {
         const id = parseSnapshotId(args[0] ?? "");
+        if (options.excelSafe && options.format !== "csv") {
+          throw new InvalidInputError("--excel-safe applies to --format csv only; JSON files keep every value exactly as stored. Remove --excel-safe or use --format csv.");
+        }
         const result = await withSnapshotDb(context, options, (db) =>
-          exportSnapshot(db, id, { format: options.format, outDir: options.out, kinds: options.kinds }),
+          exportSnapshot(db, id, { format: options.format, outDir: options.out, kinds: options.kinds, excelSafe: options.excelSafe }),
         );
 
         if (context.isJson) {
