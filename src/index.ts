@@ -46,6 +46,8 @@ export {
   exitCodeFor,
   type WebexErrorCode,
   type WebexErrorDetails,
+  type TokenRejectionReason,
+  type TokenRefreshErrorDetails,
 } from "./transport/errors.js";
 
 export { encodeId, decodeId, isUuid, isWebexId, isSameId, rawId, type WebexIdParts } from "./ids.js";

@@ -4,7 +4,8 @@ import { describe, test } from "node:test";
 import { Option } from "commander";
 import { formatSecondsLeft } from "../src/cli/commands/token-outcomes.js";
 import { createProgram, describeOption, explainUsageError } from "../src/cli/program.js";
-import { formatDuration, formatExpiry, joinCommand, shellQuote } from "../src/cli/render.js";
+import { formatDuration, formatExpiry, formatRelativeTime, joinCommand, shellQuote, shortenIds } from "../src/cli/render.js";
+import { encodeId } from "../src/ids.js";
 
 const DAY = 86_400;
 const HOUR = 3_600;
@@ -113,6 +114,72 @@ describe("explainUsageError", () => {
       assert.ok(text.includes(`unknown option '${masked}'`), text);
     }
     assert.match(explainUsageError(appsToken, "error: unknown option '--colour=red'\n"), /unknown option '--colour=red'/);
+  });
+
+  test("masks values after credential flags", () => {
+    const cases: Array<[string[], string]> = [
+      [["--secret", "hunter2-x"], "hunter2-x"],
+      [["--client-secret", "hunter2-y"], "hunter2-y"],
+      [["--token", "hunter2-z"], "hunter2-z"],
+      [["--access-token", "hunter2-w"], "hunter2-w"],
+      [["--token", "abc"], "abc"],
+    ];
+    for (const [argv, value] of cases) {
+      const text = explainUsageError(program, `error: unknown command '${value}'\n`, argv);
+      assert.equal(text.includes(`'${value}'`), false, argv.join(" "));
+      assert.ok(text.includes("unknown command '****'"), text);
+    }
+
+    const assigned = explainUsageError(program, "error: unknown option '--api-key=sk'\n", ["--api-key=sk"]);
+    assert.ok(assigned.includes("unknown option '--api-key=****'"), assigned);
+    // A short value is masked only where it is quoted alone, so the words around it stay intact.
+    const shortValue = explainUsageError(program, "error: unknown option '--secret'\n", ["--secret", "se"]);
+    assert.ok(shortValue.includes("unknown option '--secret'"), shortValue);
+  });
+
+  test("masks long arguments only", () => {
+    const long = "0123456789abcdef0123456789";
+    const masked = explainUsageError(program, `error: unknown command '${long}'\n`, [long]);
+    assert.ok(masked.includes("unknown command '0123…6789'"), masked);
+
+    const short = "0123456789abcdef01234567";
+    assert.ok(explainUsageError(program, `error: unknown command '${short}'\n`, [short]).includes(short));
+    const filePath = "/home/someone/wxadmin/customer-tokens.json";
+    assert.ok(explainUsageError(program, `error: unknown command '${filePath}'\n`, [filePath]).includes(filePath));
+    const afterFileFlag = explainUsageError(program, "error: unknown command 'app.secret'\n", ["--secret-file", "app.secret"]);
+    assert.ok(afterFileFlag.includes("'app.secret'"), afterFileFlag);
+  });
+});
+
+describe("shortenIds", () => {
+  const orgA = encodeId("ORGANIZATION", "9ce301f0-b882-4f5c-ad01-0770feacb771");
+  const orgB = encodeId("ORGANIZATION", "a087eaf3-00b3-49c9-8706-c4ebfb2627fd");
+
+  test("shows start of the UUID", () => {
+    const short = shortenIds([orgA, orgB, orgA]);
+    assert.equal(short.get(orgA), "9ce301f0…");
+    assert.equal(short.get(orgB), "a087eaf3…");
+    assert.equal(short.size, 2);
+  });
+
+  test("lengthens until ids differ", () => {
+    const orgC = encodeId("ORGANIZATION", "9ce301f0-b883-4f5c-ad01-0770feacb771");
+    const short = shortenIds([orgA, orgC]);
+    assert.equal(short.get(orgA), "9ce301f0-b882…");
+    assert.equal(short.get(orgC), "9ce301f0-b883…");
+  });
+
+  test("keeps short values whole", () => {
+    const short = shortenIds(["abc", `C${"5".repeat(64)}`]);
+    assert.equal(short.get("abc"), "abc");
+    assert.equal(short.get(`C${"5".repeat(64)}`), "C5555555…");
+  });
+});
+
+describe("formatRelativeTime", () => {
+  test("future and past", () => {
+    assert.equal(formatRelativeTime(14 * DAY - 1), "in 14 days");
+    assert.equal(formatRelativeTime(-2 * HOUR), "2 hours ago");
   });
 });
 

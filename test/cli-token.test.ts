@@ -14,7 +14,7 @@ import { after, before, describe, test } from "node:test";
 import { FileTokenStore } from "../src/auth/file-token-store.js";
 import type { StoredToken } from "../src/auth/token-store.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
-import { encodeId } from "../src/ids.js";
+import { decodeId, encodeId } from "../src/ids.js";
 import { maskSecret } from "../src/redact.js";
 import { CliRecorder, type CliRun } from "./helpers/cli-run.js";
 import { findLeaks } from "./helpers/cli-secrets.js";
@@ -315,6 +315,17 @@ describe("token fetch", () => {
     assertExit(run, 3);
     assert.match(run.stderr, /not authorized by Full Admin/);
     assert.equal(run.stderr.trim().split("\n").length, 1, "one line on stderr");
+    const orgId = run.args[run.args.indexOf("--org") + 1];
+    assert.ok(run.stderr.trimEnd().endsWith(`The admin authorizes it with their own access token: wxadmin apps authorize ${app.id} --org ${orgId}`), describeRun(run));
+  });
+
+  test("fetch unknown app names next step", async () => {
+    const unknownApp = encodeId("APPLICATION", randomUUID());
+    const run = await cli.run(["token", "fetch", "--app", unknownApp, "--org", customerOrg, "--secret-file", secretPath, "--store", path("unknown-app.json")]);
+    assertExit(run, 1);
+    assert.match(run.stderr, /404 Not Found/);
+    assert.ok(run.stderr.includes(`No service app has the id ${unknownApp}`), describeRun(run));
+    assert.ok(run.stderr.trimEnd().endsWith("Check --app against the ids of the developer's apps, which this lists: wxadmin apps list --type authorizedAppIssuer"), describeRun(run));
   });
 
   test("fetch with every org failing exits 3", async () => {
@@ -364,7 +375,7 @@ describe("token fetch", () => {
     const run = await cli.run(["token", "fetch", "--app", app.id, "--org", customerOrg, "--secret-file", wrongSecret, "--store", path("wrong-secret-tokens.json")]);
     assertExit(run, 3);
     assert.match(run.stderr, /Webex rejected the client secret from the file .*wrong\.secret for app /);
-    assert.ok(run.stderr.includes(`wxadmin apps regenerate-secret ${app.id} --secret-out FILE`), describeRun(run));
+    assert.ok(run.stderr.trimEnd().endsWith(`run this command again with --secret-file FILE: wxadmin apps regenerate-secret ${app.id} --secret-out FILE`), describeRun(run));
   });
 
   test("fetch with rejected developer token", async () => {
@@ -379,11 +390,11 @@ describe("token fetch", () => {
 
 describe("token status", () => {
   test("status table shows no tokens", async () => {
-    const run = await cli.run(["token", "status", "--store", storePath]);
+    const run = await cli.run(["token", "status", "--store", storePath, "--wide"]);
     assertExit(run, 0);
-    assert.match(run.stdout, /^ORG +APP +ACCESS EXPIRES IN +REFRESH EXPIRES IN +STATE$/m);
+    assert.match(run.stdout, /^ORG +APP +ACCESS EXPIRES +REFRESH EXPIRES +STATE$/m);
     for (const org of [customerOrg, developerOrg]) {
-      assert.match(run.stdout, new RegExp(`^${org} +${app.id} +(14 days|13 days 23 hours) +(90 days|89 days 23 hours) +ok$`, "m"));
+      assert.match(run.stdout, new RegExp(`^${org} +${app.id} +in (14 days|13 days 23 hours) +in (90 days|89 days 23 hours) +ok$`, "m"));
     }
     const contents = await readStoreFile(storePath);
     for (const entry of Object.values(contents.entries)) {
@@ -392,6 +403,18 @@ describe("token status", () => {
         assert.ok(!run.stdout.includes(token.slice(0, 12)));
       }
     }
+  });
+
+  test("status shortens ids by default", async () => {
+    const run = await cli.run(["token", "status", "--store", storePath]);
+    assertExit(run, 0);
+    const shortApp = `${(decodeId(app.id)?.id ?? "").slice(0, 8)}…`;
+    for (const org of [customerOrg, developerOrg]) {
+      const shortOrg = `${(decodeId(org)?.id ?? "").slice(0, 8)}…`;
+      assert.match(run.stdout, new RegExp(`^${shortOrg} +${shortApp} +in (14 days|13 days 23 hours) +in (90 days|89 days 23 hours) +ok$`, "m"));
+    }
+    assert.ok(!run.stdout.includes(app.id), "no full app id");
+    assert.match(run.stderr, /Token store: /);
   });
 
   test("status json fields", async () => {
@@ -425,19 +448,47 @@ describe("token status", () => {
       [fakeEntry(org(), { obtainedAt: nowMs - 1_209_700_000 }), "access expired"],
       [fakeEntry(org(), { obtainedAt: nowMs - (7_776_000 - 3600) * 1000 }), "refresh expiring soon"],
       [fakeEntry(org(), { obtainedAt: nowMs - 7_776_100_000 }), "refresh expired"],
-      [fakeEntry(org(), { state: "needs_reauthorization", problem: "Refreshing was rejected: invalid_grant." }), "needs re-authorization"],
+      [fakeEntry(org(), { state: "needs_reauthorization", problem: "SDK text", rejectionReason: "refresh_token" }), "needs re-authorization"],
+      [fakeEntry(org(), { state: "needs_reauthorization", problem: "SDK text", rejectionReason: "client_secret" }), "client secret rejected"],
+      [fakeEntry(org(), { state: "needs_reauthorization", problem: "Refreshing was rejected: invalid_grant." }), "refresh rejected"],
     ];
     for (const [entry] of cases) {
       await store.set(entry);
     }
 
-    const run = await cli.run(["token", "status", "--store", statesStore]);
+    const run = await cli.run(["token", "status", "--store", statesStore, "--wide"]);
     assertExit(run, 0);
     for (const [entry, state] of cases) {
       assert.match(run.stdout, new RegExp(`^${entry.orgId} .* ${state}$`, "m"), `${state}\n${run.stdout}`);
     }
-    assert.match(run.stdout, /expired 1 minute \d+ seconds? ago/);
-    assert.match(run.stdout, /^PROBLEM in org \S+: Refreshing was rejected: invalid_grant\.$/m);
+    assert.match(run.stdout, / 1 minute \d+ seconds? ago /);
+
+    const problems = run.stdout.split("\n").filter((line) => line.startsWith("PROBLEM"));
+    assert.equal(problems.length, 3, run.stdout);
+    const [reauthorize, secret, legacy] = cases.slice(4).map(([entry]) => problems.find((line) => line.includes(entry.orgId)) ?? "");
+    assert.match(reauthorize ?? "", /, rejected \d+ seconds? ago \(.*\): The refresh token has expired or was revoked, or the app was deauthorized in org /);
+    assert.match(reauthorize ?? "", /wxadmin apps authorize \S+ --org \S+\. Then get a new pair with: wxadmin token fetch --app \S+ --org \S+ --secret-file FILE/);
+    assert.match(secret ?? "", /: Webex rejected the client secret: it is not the app's current secret/);
+    assert.match(secret ?? "", /run: wxadmin token refresh --app \S+ --org \S+ --secret-file FILE \(or set WEBEX_CLIENT_SECRET instead of --secret-file\)/);
+    assert.match(legacy ?? "", /: Refreshing was rejected: invalid_grant\.$/);
+    assert.doesNotMatch(run.stdout, /SDK text/);
+
+    const rows = parseJson(await cli.run(["token", "status", "--store", statesStore, "--json"]));
+    const secretRow = rows.find((row: { state: string }) => row.state === "client secret rejected");
+    assert.equal(secretRow.rejectionReason, "client_secret");
+    assert.equal(secretRow.problem, "SDK text");
+    assert.match(secretRow.advice, /wxadmin token refresh --app/);
+  });
+
+  test("status fits 100 columns", async () => {
+    const run = await cli.run(["token", "status", "--store", path(join("states", "tokens.json"))]);
+    assertExit(run, 0);
+    const tableLines = run.stdout.split("\n").filter((line) => line !== "" && !line.startsWith("PROBLEM"));
+    assert.equal(tableLines.length, 8, run.stdout);
+    for (const line of tableLines) {
+      assert.ok(line.length <= 100, `${line.length} columns: ${line}`);
+    }
+    assert.match(run.stdout, /^ORG +APP +ACCESS EXPIRES +REFRESH EXPIRES +STATE$/m);
   });
 
   test("status of empty store", async () => {
@@ -557,13 +608,45 @@ describe("token print", () => {
     assert.equal(countRequests(emulator, "POST", ACCESS_PATH) - requests, 1);
   });
 
-  test("print near expiry without secret exits 2", async () => {
+  test("print in margin without secret warns", async () => {
+    const entry = await readEntry(storePath, app.clientId, developerOrg);
+    await new FileTokenStore({ path: storePath }).set({ ...entry, obtainedAt: Date.now() - (1_209_600 - 300) * 1000 });
+    const requests = countRequests(emulator, "POST", ACCESS_PATH);
+    const run = await cli.run(["token", "print", "--app", app.id, "--org", developerOrg, "--store", storePath]);
+    assertExit(run, 0);
+    printRuns.push(run);
+    assert.equal(run.stdout, `${entry.tokens.access_token}\n`);
+    assert.equal(countRequests(emulator, "POST", ACCESS_PATH), requests, "no refresh without the secret");
+
+    const warnings = run.stderr.trim().split("\n");
+    assert.equal(warnings.length, 1, run.stderr);
+    assert.match(warnings[0] ?? "", /^wxadmin: warning: The stored access token of app \S+ in org \S+ expires in (5 minutes|4 minutes \d+ seconds) \(.* UTC\)\. /);
+    assert.ok(
+      run.stderr.includes(
+        `Refresh it with: wxadmin token refresh --app ${app.id} --org ${developerOrg} --secret-file FILE (or set WEBEX_CLIENT_SECRET instead of --secret-file)`,
+      ),
+      describeRun(run),
+    );
+
+    const withEnvSecret = await cli.run(["token", "print", "--app", app.id, "--org", developerOrg, "--store", storePath, "--json"], {
+      env: { WEBEX_CLIENT_SECRET: app.clientSecret },
+    });
+    assertExit(withEnvSecret, 0);
+    printRuns.push(withEnvSecret);
+    await plantStore(storePath);
+    assert.equal(countRequests(emulator, "POST", ACCESS_PATH) - requests, 1, "refreshed with the secret");
+  });
+
+  test("print expired without secret exits 2", async () => {
     await ageEntry(storePath, app.clientId, developerOrg, 1_209_600 + 60);
     const requests = countRequests(emulator, "POST", ACCESS_PATH);
     const run = await cli.run(["token", "print", "--app", app.id, "--org", developerOrg, "--store", storePath]);
     assertExit(run, 2);
     assert.equal(run.stdout, "");
-    assert.match(run.stderr, /Missing client secret: refreshing the token of app .* needs the service app's client secret/);
+    assert.match(
+      run.stderr,
+      /Missing client secret: the stored access token of app \S+ in org \S+ expired 1 minute( \d+ seconds?)? ago \(.*\), and refreshing it needs the service app's client secret\. Pass --secret-file FILE/,
+    );
     assert.equal(countRequests(emulator, "POST", ACCESS_PATH), requests, "no refresh without the secret");
   });
 
@@ -589,10 +672,51 @@ describe("token print", () => {
     assert.match(run.stderr, /fetches one with: wxadmin token fetch --app/);
   });
 
-  test("print without org exits 2", async () => {
+  test("print without org lists choices", async () => {
     const run = await cli.run(["token", "print", "--app", app.id, "--store", storePath]);
     assertExit(run, 2);
-    assert.match(run.stderr, /Missing --org/);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /holds 2 token pairs of app \S+, so "wxadmin token print" needs --app and --org to select one of them:/);
+    for (const org of [customerOrg, developerOrg]) {
+      assert.ok(run.stderr.includes(`\n  --app ${app.id} --org ${org}`), describeRun(run));
+    }
+  });
+
+  test("print picks the only stored pair", async () => {
+    const singleStore = path(join("single", "tokens.json"));
+    await fetchInto(singleStore, app, secretPath, [customerOrg]);
+    const entry = await readEntry(singleStore, app.clientId, customerOrg);
+
+    const run = await cli.run(["token", "print", "--store", singleStore]);
+    assertExit(run, 0);
+    printRuns.push(run);
+    assert.equal(run.stdout, `${entry.tokens.access_token}\n`);
+
+    const byOrg = await cli.run(["token", "print", "--org", customerOrg, "--store", singleStore]);
+    assertExit(byOrg, 0);
+    printRuns.push(byOrg);
+    assert.equal(byOrg.stdout, `${entry.tokens.access_token}\n`);
+
+    const otherOrg = await cli.run(["token", "print", "--org", developerOrg, "--store", singleStore]);
+    assertExit(otherOrg, 3);
+    assert.match(otherOrg.stderr, new RegExp(`No stored token in org ${developerOrg} in file store .*fetches one with: wxadmin token fetch --app APP_ID --org ${developerOrg}`));
+  });
+
+  test("print with several apps lists them", async () => {
+    const mixedStore = path(join("print-mixed", "tokens.json"));
+    const store = new FileTokenStore({ path: mixedStore });
+    const first = fakeEntry(encodeId("ORGANIZATION", randomUUID()), {});
+    const second = fakeEntry(encodeId("ORGANIZATION", randomUUID()), { clientId: `C${"7".repeat(64)}`, appId: encodeId("APPLICATION", randomUUID()) });
+    await store.set(first);
+    await store.set(second);
+
+    const run = await cli.run(["token", "print", "--store", mixedStore]);
+    assertExit(run, 2);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /holds 2 token pairs, so "wxadmin token print" needs --app and --org/);
+    for (const entry of [first, second]) {
+      assert.ok(run.stderr.includes(`  --app ${entry.appId} --org ${entry.orgId}`), describeRun(run));
+    }
   });
 });
 
@@ -677,6 +801,13 @@ describe("run as stored app", () => {
 });
 
 describe("rejected refresh", () => {
+  /** Checks that a rejection is printed once, as one error line in shell commands, not SDK calls. */
+  function assertRejectionInCliWords(run: CliRun): void {
+    assert.equal(run.stderr.match(/was rejected/g)?.length, 1, describeRun(run));
+    assert.equal(run.stderr.match(/^wxadmin: error: /gm)?.length, 1, describeRun(run));
+    assert.doesNotMatch(run.stderr, /refresh\(\)|getToken|Application\.|tokenManager|Control Hub/);
+  }
+
   test("deauthorized app exits 3 once", async () => {
     const deauthStore = path("deauth.json");
     const target = await createAppInBothOrgs(emulator, "Deauthorized robot");
@@ -687,13 +818,19 @@ describe("rejected refresh", () => {
     const requests = countRequests(emulator, "POST", ACCESS_PATH);
     const run = await cli.run(["token", "refresh", "--app", target.id, "--org", customerOrg, "--secret-file", targetSecret, "--store", deauthStore]);
     assertExit(run, 3);
-    assert.match(run.stderr, /a full admin of the org must authorize the app again in Control Hub/);
+    assertRejectionInCliWords(run);
+    assert.match(run.stderr, new RegExp(`^wxadmin: error: Refreshing the stored token of app ${target.id} in org ${customerOrg} was rejected\\. Webex's response: POST /v1/access_token failed: 400 `));
+    assert.ok(
+      run.stderr.includes(`a full admin of that org first authorizes it again with their own token: wxadmin apps authorize ${target.id} --org ${customerOrg}.`),
+      describeRun(run),
+    );
+    assert.ok(run.stderr.trimEnd().endsWith(`Then get a new pair with: wxadmin token fetch --app ${target.id} --org ${customerOrg} --secret-file ${targetSecret}`), describeRun(run));
     assert.equal(countRequests(emulator, "POST", ACCESS_PATH) - requests, 1, "one refresh attempt");
 
     const status = await cli.run(["token", "status", "--store", deauthStore]);
     assertExit(status, 0);
-    assert.match(status.stdout, new RegExp(`^${customerOrg} .* needs re-authorization$`, "m"));
-    assert.match(status.stdout, /^PROBLEM in org .*was rejected/m);
+    assert.match(status.stdout, / needs re-authorization$/m);
+    assert.match(status.stdout, /^PROBLEM in org \S+, rejected .*: The refresh token has expired or was revoked/m);
 
     // The revoked access token gets 401; the provider tries one refresh, which is rejected.
     const meBefore = countRequests(emulator, "GET", "/v1/people/me");
@@ -702,7 +839,8 @@ describe("rejected refresh", () => {
       env: { WEBEX_ACCESS_TOKEN: undefined },
     });
     assertExit(whoami, 3);
-    assert.match(whoami.stderr, /authorize the app again/);
+    assertRejectionInCliWords(whoami);
+    assert.match(whoami.stderr, /authorizes it again with their own token: wxadmin apps authorize /);
     assert.ok(countRequests(emulator, "POST", ACCESS_PATH) - whoamiRequests <= 1, "at most one refresh");
     assert.equal(countRequests(emulator, "GET", "/v1/people/me") - meBefore, 1, "no replay after the rejection");
   });
@@ -717,8 +855,28 @@ describe("rejected refresh", () => {
     const requests = countRequests(emulator, "POST", ACCESS_PATH);
     const run = await cli.run(["token", "refresh", "--app", target.id, "--org", customerOrg, "--secret-file", oldSecret, "--store", secretStore]);
     assertExit(run, 3);
-    assert.match(run.stderr, /client secret was probably regenerated/);
+    assertRejectionInCliWords(run);
+    assert.match(run.stderr, /Webex rejected the client secret from the file \S+rotated-old\.secret: it is not the app's current secret/);
+    const retryCommand = `wxadmin token refresh --app ${target.id} --org ${customerOrg} --secret-file ${oldSecret}`;
+    assert.ok(run.stderr.includes(`put the app's current secret in ${oldSecret} and run: ${retryCommand}.`), describeRun(run));
+    assert.ok(run.stderr.trimEnd().endsWith(`wxadmin apps regenerate-secret ${target.id} --secret-out FILE`), describeRun(run));
+    assert.doesNotMatch(run.stderr, /re-?authoriz/);
     assert.equal(countRequests(emulator, "POST", ACCESS_PATH) - requests, 1, "one refresh attempt");
+
+    const status = await cli.run(["token", "status", "--store", secretStore]);
+    assertExit(status, 0);
+    assert.match(status.stdout, / client secret rejected$/m);
+    assert.doesNotMatch(status.stdout, /needs re-authorization/);
+    assert.match(status.stdout, /^PROBLEM in org \S+, rejected .*: Webex rejected the client secret: it is not the app's current secret/m);
+    assert.ok(status.stdout.includes(`wxadmin token refresh --app ${target.id} --org ${customerOrg} --secret-file FILE`), describeRun(status));
+
+    // The stored access token is still valid, so a command run as the app works meanwhile.
+    const whoami = await cli.run(["whoami", "--app", target.id, "--org", customerOrg, "--store", secretStore, "--secret-file", oldSecret], {
+      env: { WEBEX_ACCESS_TOKEN: undefined },
+    });
+    assertExit(whoami, 0);
+    assert.match(whoami.stderr, /as rejected at \S+: Webex rejected the client secret\. Its access token is used until a refresh is due/);
+    assert.doesNotMatch(whoami.stderr, /once more/);
 
     const retry = await cli.run(["token", "refresh", "--app", target.id, "--org", customerOrg, "--secret-file", newSecret, "--store", secretStore]);
     assertExit(retry, 0);
@@ -743,10 +901,62 @@ describe("rejected refresh", () => {
       const requests = countRequests(emulator, "POST", ACCESS_PATH);
       const run = await cli.run(["token", "refresh", "--app", target.id, "--org", customerOrg, "--secret-file", targetSecret, "--store", expiryStore]);
       assertExit(run, 3);
+      assertRejectionInCliWords(run);
       assert.match(run.stderr, /The refresh token has expired or was revoked/);
       assert.equal(countRequests(emulator, "POST", ACCESS_PATH) - requests, 1, "one refresh attempt");
     } finally {
       emulator.clock.reset();
+    }
+  });
+});
+
+describe("apps deauthorize", () => {
+  test("deauthorize forgets stored pair", async () => {
+    const deauthStore = path(join("deauthorize", "tokens.json"));
+    const target = await createAppInBothOrgs(emulator, "Deauthorize robot");
+    const targetSecret = await writeSecret("deauthorize.secret", target.clientSecret);
+    await fetchInto(deauthStore, target, targetSecret, [customerOrg, developerOrg]);
+    const adminToken = path("customer-admin.token");
+    await writeFile(adminToken, `${emulator.tokens.customerAdmin}\n`, { mode: 0o600 });
+
+    const run = await cli.run(["apps", "deauthorize", target.id, "--token-file", adminToken, "--store", deauthStore]);
+    assertExit(run, 0);
+    assert.match(run.stdout, new RegExp(`^Deauthorized service app "Deauthorize robot" \\(${target.id}\\) in org .*${customerOrg}.*; its tokens for that org no longer work\\.$`, "m"));
+    assert.ok(run.stdout.includes(`Forgot the stored token pair of app ${target.id} in org ${customerOrg} in ${deauthStore}.`), describeRun(run));
+    assert.ok(run.stderr.includes(`wxadmin apps authorize ${target.id} --org ${customerOrg}`), describeRun(run));
+    const orgs = Object.values((await readStoreFile(deauthStore)).entries).map((entry) => entry.orgId);
+    assert.deepEqual(orgs, [developerOrg]);
+
+    const fetchAgain = await cli.run(["token", "fetch", "--app", target.id, "--org", customerOrg, "--secret-file", targetSecret, "--store", deauthStore]);
+    assertExit(fetchAgain, 3);
+    assert.match(fetchAgain.stderr, /is not authorized in org/);
+
+    const again = parseJson(await cli.run(["apps", "deauthorize", target.id, "--token-file", adminToken, "--store", deauthStore, "--json"]));
+    assert.deepEqual(again, { appId: target.id, name: "Deauthorize robot", orgId: customerOrg, authorized: false, forgotStoredToken: false, store: deauthStore });
+  });
+
+  test("deauthorize as non-admin exits 3", async () => {
+    const run = await cli.run(["apps", "deauthorize", app.id, "--org", customerOrg, "--store", storePath]);
+    assertExit(run, 3);
+    assert.match(run.stderr, /Only a full admin of organization/);
+    assert.equal(Object.keys((await readStoreFile(storePath)).entries).length, 2, "nothing forgotten");
+  });
+
+  test("deauthorize rejects app name", async () => {
+    const run = await cli.run(["apps", "deauthorize", "Token robot"]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /"wxadmin apps deauthorize" takes the app's id/);
+  });
+
+  test("deauthorize help mirrors authorize", async () => {
+    const run = await cli.run(["apps", "deauthorize", "--help"]);
+    assertExit(run, 0);
+    assert.ok(run.stdout.startsWith("Usage: wxadmin apps deauthorize [options] <app>"), describeRun(run));
+    assert.match(run.stdout, /--store <file>/);
+    for (const entry of optionEntries(run.stdout)) {
+      if (!/^(-h, --help|-V, --version)\b/.test(entry)) {
+        assert.match(entry, /Default|required/, entry);
+      }
     }
   });
 });

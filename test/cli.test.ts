@@ -103,6 +103,7 @@ describe("help", () => {
     ["apps", "show"],
     ["apps", "create"],
     ["apps", "authorize"],
+    ["apps", "deauthorize"],
     ["apps", "token"],
     ["apps", "refresh"],
     ["apps", "regenerate-secret"],
@@ -236,6 +237,29 @@ describe("usage errors", () => {
     assertExit(run, 2);
     assert.match(run.stderr, /unknown option '--client-secret=\*\*\*\*'/);
     assert.equal(run.stderr.includes(secret), false);
+  });
+
+  test("long stray argument is masked", async () => {
+    const secret = "5eed".repeat(16);
+    planted.add(secret);
+    for (const args of [[secret], ["token", secret], ["emulator", "--port", secret], ["whoami", secret], ["apps", "show", "app", secret]]) {
+      const run = await cli.run(args);
+      assertExit(run, 2);
+      assert.equal(run.stderr.includes(secret), false, describeRun(run));
+      assert.equal(run.stdout, "");
+    }
+    const unknown = await cli.run(["token", secret]);
+    assert.match(unknown.stderr, /^wxadmin: error: unknown command '5eed…5eed'$/m);
+    const invalid = await cli.run(["emulator", "--port", secret]);
+    assert.match(invalid.stderr, /argument '5eed…5eed' is invalid\. Expected a whole number, got "5eed…5eed"\./);
+  });
+
+  test("secret flag gets no spelling hint", async () => {
+    const run = await cli.run(["whoami", "--secret", "short-secret-1"]);
+    assertExit(run, 2);
+    assert.doesNotMatch(run.stderr, /Did you mean/);
+    assert.match(run.stderr, /Pass --secret-file FILE/);
+    assert.equal(run.stderr.includes("short-secret-1"), false);
   });
 
   test("missing option points to help", async () => {
@@ -844,8 +868,11 @@ describe("shell flow", () => {
 
     const refresh = await cli.run(["apps", "refresh", "--from", path("pair.json"), "--secret-file", path("app.secret")]);
     assertExit(refresh, 3);
-    assert.match(refresh.stderr, /^wxadmin: error: Refreshing the token pair in .*pair\.json was rejected\. Webex rejected the client secret from the file .*app\.secret/);
-    assert.match(refresh.stderr, /Webex's response: POST \/v1\/access_token failed: 400/);
+    assert.match(refresh.stderr, /^wxadmin: error: Refreshing the token pair in .*pair\.json was rejected\. Webex's response: POST \/v1\/access_token failed: 400 /);
+    assert.match(refresh.stderr, /Webex rejected the client secret from the file .*app\.secret: it is not the app's current secret/);
+    const retry = `wxadmin apps refresh --from ${path("pair.json")} --secret-file ${path("app.secret")} --out ${path("pair.json")}`;
+    assert.ok(refresh.stderr.includes(`put the app's current secret in ${path("app.secret")} and run: ${retry}.`), describeRun(refresh));
+    assert.equal(refresh.stderr.match(/was rejected/g)?.length, 1, describeRun(refresh));
     assert.doesNotMatch(refresh.stderr, /getToken/);
   });
 
@@ -910,10 +937,10 @@ describe("shell flow", () => {
     emulator.revokeTokens({ appId, kind: "refresh" });
     const run = await cli.run(["apps", "refresh", "--from", path("pair2.json"), "--secret-file", path("app2.secret")]);
     assertExit(run, 3);
-    assert.match(run.stderr, /The refresh token in .*pair2\.json has expired or was revoked, or the app was deauthorized in org /);
+    assert.match(run.stderr, /^wxadmin: error: Refreshing the token pair in .*pair2\.json was rejected\. /);
+    assert.match(run.stderr, /The refresh token has expired or was revoked, or the app was deauthorized in org /);
     const fetchAgain = `wxadmin apps token ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")} --out ${path("pair2.json")} --force`;
-    assert.ok(run.stderr.includes(`Get a new pair with: ${fetchAgain}.`), describeRun(run));
-    assert.ok(run.stderr.includes(`wxadmin token fetch --app ${appId} --org ${emulator.orgs.customer.id} --secret-file ${path("app2.secret")}`), describeRun(run));
+    assert.ok(run.stderr.trimEnd().endsWith(`Then get a new pair with: ${fetchAgain}`), describeRun(run));
     assert.doesNotMatch(run.stderr, /getToken/);
 
     // The suggested command works as printed.
@@ -1022,6 +1049,45 @@ describe("emulator command", () => {
   });
 });
 
+describe("emulator rotation flag", () => {
+  test("rotate refresh tokens", async () => {
+    const running = cli.start(["emulator", "--json", "--seed", "empty", "--rotate-refresh-tokens"]);
+    await running.waitForOutput(/^\}$/m);
+    const started = JSON.parse(running.stdout);
+    try {
+      const env = { WEBEX_BASE_URL: started.url, WEBEX_ACCESS_TOKEN: started.tokens.developer };
+      const orgId = started.orgs.developer.id as string;
+      const secretFile = path("rotation.secret");
+      const pairFile = path("rotation-pair.json");
+      const created = parseJson(
+        await cli.run(
+          ["apps", "create", "--name", "Rotation robot", "--contact-email", "dev@example.com", "--logo", "https://example.com/logo.png", "--scope", SCOPES, "--secret-out", secretFile, "--json"],
+          { env },
+        ),
+      );
+      await readSecretFile(secretFile);
+      assertExit(await cli.run(["apps", "authorize", created.id, "--org", orgId], { env }), 0);
+      assertExit(await cli.run(["apps", "token", created.id, "--org", orgId, "--secret-file", secretFile, "--out", pairFile], { env }), 0);
+      const first = await readPair(pairFile);
+
+      const refresh = await cli.run(["apps", "refresh", "--from", pairFile, "--secret-file", secretFile, "--out", pairFile], { env });
+      assertExit(refresh, 0);
+      assert.match(refresh.stdout, /Refresh token: +\S+ \(new, the old one may no longer work\)/);
+      const second = await readPair(pairFile);
+      assert.notEqual(second.refresh_token, first.refresh_token);
+    } finally {
+      const finished = await running.stop("SIGTERM");
+      assert.equal(finished.code, 0, describeRun(finished));
+      emulatorCommandRuns.push({ run: finished, tokens: [started.tokens.developer, started.tokens.customerAdmin] });
+    }
+  });
+
+  test("rotation flag has help", async () => {
+    const run = await cli.run(["emulator", "--help"]);
+    assert.match(run.stdout, /--rotate-refresh-tokens +Return a new refresh token on every\s+refresh/);
+  });
+});
+
 describe("secret scan", () => {
   test("pattern matches emulator credentials", async () => {
     assert.deepEqual(findCredentialShapes(`x ${emulator.tokens.developer} y`), [emulator.tokens.developer]);
@@ -1060,7 +1126,7 @@ describe("secret scan", () => {
   });
 
   test("emulator command shows only its tokens", () => {
-    assert.equal(emulatorCommandRuns.length, 2);
+    assert.equal(emulatorCommandRuns.length, 3);
     for (const { run, tokens } of emulatorCommandRuns) {
       assert.deepEqual(findLeaks([run], planted), []);
       assert.ok(tokens.every((token) => run.stdout.includes(token)));

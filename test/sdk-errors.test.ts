@@ -46,13 +46,19 @@ describe("credential errors", () => {
     await assert.rejects(setup.app.getTokenRefresh("wrong-client-secret-0123456789abcdef", token.refresh_token), (error: unknown) => {
       assert.ok(error instanceof TokenRefreshError);
       assert.equal(error.code, "refresh_rejected");
-      assert.match(error.message, /Get a new pair with getToken/);
+      assert.equal(error.reason, "client_secret");
+      assert.match(error.message, /Call getTokenRefresh again with the current secret; the refresh token may still be valid\.$/);
       return true;
     });
   });
 
   test("unknown refresh token fails refresh", async () => {
-    await assert.rejects(setup.app.getTokenRefresh(setup.clientSecret, "unknown-refresh-token-000000000000"), TokenRefreshError);
+    await assert.rejects(setup.app.getTokenRefresh(setup.clientSecret, "unknown-refresh-token-000000000000"), (error: unknown) => {
+      assert.ok(error instanceof TokenRefreshError);
+      assert.equal(error.reason, "refresh_token");
+      assert.match(error.message, /Get a new pair with getToken/);
+      return true;
+    });
   });
 
   test("unauthorized org is refused", async () => {

@@ -14,7 +14,7 @@ import type { Emulator } from "../src/emulator/index.js";
 import { ServiceAppTokenProvider, type TokenRenewedEvent } from "../src/auth/service-app-token-provider.js";
 import { MemoryTokenStore, type StoredToken } from "../src/auth/token-store.js";
 import { encodeId } from "../src/ids.js";
-import { AuthError, InvalidInputError, ServerError, TokenRefreshError, exitCodeFor } from "../src/transport/errors.js";
+import { AuthError, InvalidInputError, ServerError, TokenRefreshError, exitCodeFor, type TokenRejectionReason } from "../src/transport/errors.js";
 import { Webex } from "../src/webex.js";
 import { createCapturingLogger, createScriptedFetch } from "./helpers/sdk-fakes.js";
 import {
@@ -300,7 +300,12 @@ describe("unexpected 401", () => {
 
 describe("rejected refresh", () => {
   /** Checks the error, the mark in the store and that a second call sends nothing. */
-  async function assertStopsAtOnce(fixture: ServiceAppFixture, webex: ReturnType<typeof connectServiceApp>, advice: RegExp): Promise<void> {
+  async function assertStopsAtOnce(
+    fixture: ServiceAppFixture,
+    webex: ReturnType<typeof connectServiceApp>,
+    advice: RegExp,
+    reason: TokenRejectionReason,
+  ): Promise<void> {
     const rejections: TokenRefreshError[] = [];
     webex.tokenProvider.on("refreshRejected", (error) => rejections.push(error));
 
@@ -312,12 +317,14 @@ describe("rejected refresh", () => {
     assert.equal(first.code, "refresh_rejected");
     assert.equal(exitCodeFor(first.code), 3);
     assert.match(first.message, advice);
+    assert.equal(first.reason, reason);
     assert.equal(countRefreshes(fixture.emulator), 1);
     assert.equal(rejections.length, 1);
 
     const stored = await fixture.store.get(fixture);
     assert.equal(stored?.state, "needs_reauthorization");
     assert.match(stored?.problem ?? "", advice);
+    assert.equal(stored?.rejectionReason, reason);
 
     const logLength = fixture.emulator.requestLog.length;
     await assert.rejects(webex.org.people.me(), (error: unknown) => error === first);
@@ -331,7 +338,7 @@ describe("rejected refresh", () => {
     const webex = connectServiceApp(fixture);
     await fixture.app.regenerateClientSecret();
     fixture.emulator.clock.advance(HOUR + 1);
-    await assertStopsAtOnce(fixture, webex, /client secret was probably regenerated/);
+    await assertStopsAtOnce(fixture, webex, /client secret was probably regenerated/, "client_secret");
   });
 
   test("after deauthorization", async () => {
@@ -340,7 +347,7 @@ describe("rejected refresh", () => {
     await webex.org.people.me();
     const seenByAdmin = await fixture.admin.org.applications.getAppById(fixture.app.id);
     await seenByAdmin.deauthorize();
-    await assertStopsAtOnce(fixture, webex, /authorize the app again in Control Hub/);
+    await assertStopsAtOnce(fixture, webex, /authorize the app again in Control Hub/, "refresh_token");
     assert.equal(countRequests(fixture.emulator, "GET", "/v1/people/me", 401), 1);
   });
 
@@ -348,7 +355,7 @@ describe("rejected refresh", () => {
     const fixture = await start({ refreshTokenLifetimeSeconds: 2 * HOUR });
     const webex = connectServiceApp(fixture);
     fixture.emulator.clock.advance(2 * HOUR + 1);
-    await assertStopsAtOnce(fixture, webex, /refresh token has expired or was revoked/);
+    await assertStopsAtOnce(fixture, webex, /refresh token has expired or was revoked/, "refresh_token");
   });
 
   test("refresh() tries once more", async () => {
@@ -371,8 +378,32 @@ describe("rejected refresh", () => {
     const fixed = connectServiceApp(fixture, { clientSecret: fixture.app.clientSecret as string, logger });
     await fixed.org.people.me();
     assert.equal((await fixture.store.get(fixture))?.state, "ok");
-    assert.ok(logger.lines.some((line) => line.level === "warn" && /needing a person/.test(line.message)));
+    const warnings = logger.lines.filter((line) => line.level === "warn").map((line) => line.message);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0] ?? "", /marks the pair of .* as rejected at \S+: Webex rejected the client secret\. Refreshing it once more now, because the access token expires at /);
     assert.equal(countRefreshes(fixture.emulator), 2);
+  });
+
+  test("marked pair with fresh token is used", async () => {
+    const fixture = await start();
+    await fixture.app.regenerateClientSecret();
+    await assert.rejects(connectServiceApp(fixture).tokenProvider.refresh(), TokenRefreshError);
+    assert.equal((await fixture.store.get(fixture))?.rejectionReason, "client_secret");
+
+    // The access token is still fresh, so the new client uses it and sends no refresh yet.
+    const logger = createCapturingLogger();
+    const fixed = connectServiceApp(fixture, { clientSecret: fixture.app.clientSecret as string, logger });
+    await fixed.org.people.me();
+    assert.equal(countRefreshes(fixture.emulator), 1);
+    const warnings = logger.lines.filter((line) => line.level === "warn").map((line) => line.message);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0] ?? "", /Its access token is used until a refresh is due, at the latest at \S+; that refresh tries the refresh token again\./);
+    assert.doesNotMatch(warnings[0] ?? "", /once more/);
+
+    fixture.emulator.clock.advance(HOUR + 1);
+    await fixed.org.people.me();
+    assert.equal(countRefreshes(fixture.emulator), 2);
+    assert.equal((await fixture.store.get(fixture))?.state, "ok");
   });
 
   test("network failure is not a rejection", async () => {

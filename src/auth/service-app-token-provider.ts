@@ -14,12 +14,13 @@ import { decodeId } from "../ids.js";
 import type { Logger } from "../logger.js";
 import { registerSecret } from "../redact.js";
 import { chooseBaseUrl } from "../transport/base-url.js";
-import { InvalidInputError, TokenRefreshError } from "../transport/errors.js";
+import { InvalidInputError, TokenRefreshError, type TokenRejectionReason } from "../transport/errors.js";
 import { Transport, type ConnectionOptions } from "../transport/request.js";
 import {
   buildMissingEntryError,
   buildRefreshRejection,
   buildRemintRejection,
+  describeRejectionReason,
   isGrantRejection,
   isRemintRejection,
   requestRefreshGrant,
@@ -110,6 +111,8 @@ export interface ServiceAppTokenStatus {
   refreshExpiresAt?: Date;
   /** The text of the last rejection. */
   problem?: string;
+  /** The reason of the last rejection, when `state` is `needs_reauthorization`. */
+  rejectionReason?: TokenRejectionReason;
   /** `TokenStore.describe()` of the store. */
   store: string;
 }
@@ -275,6 +278,7 @@ export class ServiceAppTokenProvider extends EventEmitter<ServiceAppTokenEvents>
       accessExpiresAt: new Date(schedule.accessExpiresAtMs),
       refreshExpiresAt: new Date(schedule.refreshExpiresAtMs),
       problem: entry.problem,
+      rejectionReason: entry.rejectionReason,
     };
   }
 
@@ -322,11 +326,15 @@ export class ServiceAppTokenProvider extends EventEmitter<ServiceAppTokenEvents>
   // ---- the update: load, refresh when due, warn, set the deadline ----
 
   async #update(trigger: UpdateTrigger): Promise<void> {
-    if (this.#current === undefined && trigger.kind === "due") {
+    const isFirstLoad = this.#current === undefined && trigger.kind === "due";
+    if (isFirstLoad) {
       await this.#loadFromStore();
     }
 
     const reason = this.#findRefreshReason(trigger);
+    if (isFirstLoad) {
+      this.#warnIfMarkedRejected(reason);
+    }
     if (reason !== undefined) {
       await this.store.withLock(this.#key, () => this.#renewLocked(trigger, reason));
     }
@@ -346,12 +354,27 @@ export class ServiceAppTokenProvider extends EventEmitter<ServiceAppTokenEvents>
       `Loaded the token pair of ${this.#describeTarget()} from the ${this.store.describe()}; the access token expires at ${isoTime(schedule.accessExpiresAtMs)}, ` +
         `the refresh token at ${isoTime(schedule.refreshExpiresAtMs)}.`,
     );
-    if (entry.state === "needs_reauthorization") {
-      this.#logger.warn(
-        `The ${this.store.describe()} marks the pair of ${this.#describeTarget()} as needing a person: ${entry.problem ?? "no reason recorded"} Trying it once more.`,
-      );
-    }
     this.#adopt(entry);
+  }
+
+  /**
+   * Warns when the pair just loaded is marked as rejected by an earlier client, and states what
+   * this client does with it: refresh it once more now (when `refreshReason` is set, perhaps with
+   * a corrected client secret), or use its access token until a refresh is due.
+   */
+  #warnIfMarkedRejected(refreshReason: string | undefined): void {
+    const entry = this.#current;
+    if (entry === undefined || entry.state !== "needs_reauthorization") {
+      return;
+    }
+    const marked =
+      `The ${this.store.describe()} marks the pair of ${this.#describeTarget()} as rejected at ${isoTime(entry.updatedAt)}: ` +
+      `${describeRejectionReason(entry.rejectionReason)}.`;
+    const plan =
+      refreshReason === undefined
+        ? `Its access token is used until a refresh is due, at the latest at ${isoTime((this.#schedule as TokenSchedule).accessRefreshAtMs)}; that refresh tries the refresh token again.`
+        : `Refreshing it once more now, because ${refreshReason}.`;
+    this.#logger.warn(`${marked} ${plan}`);
   }
 
   /** Returns why the pair must be renewed now, or undefined when it can be used as it is. */
@@ -504,7 +527,13 @@ export class ServiceAppTokenProvider extends EventEmitter<ServiceAppTokenEvents>
     this.#deadlineMs = Number.NEGATIVE_INFINITY;
     if (entry !== undefined) {
       try {
-        await this.store.set({ ...entry, state: "needs_reauthorization", problem: rejection.message, updatedAt: this.#now() });
+        await this.store.set({
+          ...entry,
+          state: "needs_reauthorization",
+          problem: rejection.message,
+          rejectionReason: rejection.reason,
+          updatedAt: this.#now(),
+        });
       } catch (error) {
         this.#logger.error(`Could not mark the token pair of ${this.#describeTarget()} as needing re-authorization in the ${this.store.describe()}: ${describeError(error)}`);
       }

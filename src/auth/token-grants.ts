@@ -7,7 +7,16 @@
  *   `spark:applications_token`.
  */
 import { registerSecret } from "../redact.js";
-import { AuthError, BadRequestError, NotFoundError, PermissionError, TokenRefreshError, type WebexError } from "../transport/errors.js";
+import {
+  AuthError,
+  BadRequestError,
+  NotFoundError,
+  PermissionError,
+  TokenRefreshError,
+  wrappingDetails,
+  type TokenRejectionReason,
+  type WebexError,
+} from "../transport/errors.js";
 import type { Transport } from "../transport/request.js";
 import { TokenInfo } from "./token.js";
 
@@ -84,16 +93,66 @@ export function isRemintRejection(error: unknown): error is WebexError {
   return error instanceof BadRequestError || error instanceof AuthError || error instanceof PermissionError || error instanceof NotFoundError;
 }
 
+/**
+ * Returns what Webex rejected in a refresh grant, from the OAuth `error` code of its response:
+ * `invalid_client` is the client secret, `invalid_grant` the refresh token. The SDK's message
+ * and the CLI's advice are both chosen from this one classification.
+ */
+export function classifyRefreshRejection(error: WebexError): TokenRejectionReason {
+  const oauthError = readOAuthError(error.body);
+  if (oauthError === "invalid_client") {
+    return "client_secret";
+  }
+  if (oauthError === "invalid_grant") {
+    return "refresh_token";
+  }
+  return "unknown";
+}
+
+/** Returns what Webex rejected in a re-mint, from the status of its response. */
+export function classifyRemintRejection(error: WebexError): TokenRejectionReason {
+  if (error instanceof BadRequestError) {
+    return "client_secret";
+  }
+  if (error instanceof AuthError) {
+    return "token_manager";
+  }
+  if (error instanceof PermissionError) {
+    return "not_authorized";
+  }
+  return error instanceof NotFoundError ? "app_not_found" : "unknown";
+}
+
+/** Names a rejection reason in a few words, for log lines: "Webex rejected the client secret". */
+export function describeRejectionReason(reason: TokenRejectionReason | undefined): string {
+  switch (reason) {
+    case "client_secret":
+      return "Webex rejected the client secret";
+    case "refresh_token":
+      return "Webex rejected the refresh token (expired, revoked, or the app was deauthorized)";
+    case "token_manager":
+      return "Webex rejected the token-manager token";
+    case "not_authorized":
+      return "the app is not authorized in the org";
+    case "app_not_found":
+      return "the app was not found";
+    case "no_pair":
+      return "no token pair was stored";
+    default:
+      return "Webex rejected the refresh";
+  }
+}
+
 /** Builds the error for a rejected refresh grant, with the advice that fits Webex's OAuth error code. */
 export function buildRefreshRejection(error: WebexError, target: GrantTarget): TokenRefreshError {
-  const oauthError = readOAuthError(error.body);
-  const fetchAgain = `fetch a new pair with \`wxadmin token fetch --app ${target.appId ?? "<app id>"} --org ${target.orgId}\` or Application.getToken`;
+  const reason = classifyRefreshRejection(error);
+  const fetchAgain = "get a new pair with Application.getToken(clientSecret, orgId) and store it";
   let advice: string;
-  if (oauthError === "invalid_client") {
+  if (reason === "client_secret") {
     advice =
       "Webex rejected the client id or client secret, so the client secret was probably regenerated. " +
-      "Give this program the app's current client secret, then refresh again; the stored refresh token may still be valid.";
-  } else if (oauthError === "invalid_grant") {
+      "Create the client again with the app's current client secret; the stored refresh token may still be valid.";
+  } else if (reason === "refresh_token") {
     advice =
       "The refresh token has expired or was revoked, or the app was deauthorized in this org. " +
       `If it was deauthorized, a full admin of the org must authorize the app again in Control Hub; then ${fetchAgain}.`;
@@ -103,17 +162,18 @@ export function buildRefreshRejection(error: WebexError, target: GrantTarget): T
       `Check the client secret, have a full admin authorize the app again if needed, then ${fetchAgain}.`;
   }
   const message = `Refreshing the token of service app client ${target.clientId} in org ${target.orgId} was rejected. ${advice} ${NO_RETRY_NOTE} Webex's response: ${error.message}`;
-  return new TokenRefreshError(message, detailsOf(error));
+  return new TokenRefreshError(message, { ...wrappingDetails(error), reason });
 }
 
 /** Builds the error for a rejected re-mint, with the advice that fits the status. */
 export function buildRemintRejection(error: WebexError, target: GrantTarget & { appId: string }): TokenRefreshError {
+  const reason = classifyRemintRejection(error);
   let advice: string;
-  if (error instanceof BadRequestError) {
-    advice = "Webex rejected the client id or client secret, so the client secret was probably regenerated; give this program the app's current client secret.";
-  } else if (error instanceof AuthError) {
+  if (reason === "client_secret") {
+    advice = "Webex rejected the client id or client secret, so the client secret was probably regenerated; give this client the app's current client secret.";
+  } else if (reason === "token_manager") {
     advice = "Webex rejected the token-manager token (expired or revoked); give a current token that carries spark:applications_token.";
-  } else if (error instanceof PermissionError) {
+  } else if (reason === "not_authorized") {
     advice =
       "The app is not authorized in this org, or the token-manager token lacks spark:applications_token. " +
       "A full admin of the org must authorize the app in Control Hub, or use a token-manager token with that scope.";
@@ -121,7 +181,7 @@ export function buildRemintRejection(error: WebexError, target: GrantTarget & { 
     advice = `Application ${target.appId} was not found; it may have been deleted. Check the app id.`;
   }
   const message = `Getting a new token for service app ${target.appId} (client ${target.clientId}) in org ${target.orgId} was rejected. ${advice} ${NO_RETRY_NOTE} Webex's response: ${error.message}`;
-  return new TokenRefreshError(message, detailsOf(error));
+  return new TokenRefreshError(message, { ...wrappingDetails(error), reason });
 }
 
 /** Builds the error for a store entry that has no pair and no way to mint one. */
@@ -130,6 +190,7 @@ export function buildMissingEntryError(target: GrantTarget, storeDescription: st
     `The ${storeDescription} has no token pair for service app client ${target.clientId} in org ${target.orgId}. ` +
       `Fetch one with \`wxadmin token fetch --app ${target.appId ?? "<app id>"} --org ${target.orgId}\`, store the result of Application.getToken, ` +
       "or configure a tokenManager so the provider can get one itself.",
+    { reason: "no_pair" },
   );
 }
 
@@ -142,16 +203,4 @@ function readOAuthError(body: unknown): string | undefined {
   }
   const code = (body as { error?: unknown }).error;
   return typeof code === "string" ? code : undefined;
-}
-
-function detailsOf(error: WebexError): ConstructorParameters<typeof TokenRefreshError>[1] {
-  return {
-    method: error.method,
-    path: error.path,
-    status: error.status,
-    trackingId: error.trackingId,
-    attempts: error.attempts,
-    body: error.body,
-    cause: error,
-  };
 }

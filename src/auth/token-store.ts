@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
 import { decodeId, encodeId, isUuid } from "../ids.js";
 import { maskSecret, registerSecret } from "../redact.js";
-import { InvalidInputError } from "../transport/errors.js";
+import { InvalidInputError, type TokenRejectionReason } from "../transport/errors.js";
 import type { TokenFields } from "./token.js";
 
 /** Identifies one stored entry: one service app (by OAuth client id) in one org. */
@@ -36,6 +36,8 @@ export interface StoredToken {
   state?: "ok" | "needs_reauthorization";
   /** Human-readable text of the last rejection, without secrets. */
   problem?: string;
+  /** The reason of the last rejection, when `state` is `needs_reauthorization`. */
+  rejectionReason?: TokenRejectionReason;
 }
 
 /** Storage for service-app token pairs, keyed by (client id, org id). */
@@ -130,7 +132,25 @@ export function validateStoredToken(value: unknown, where: string): StoredToken 
   if (record.problem !== undefined) {
     entry.problem = requireString(record, "problem", where);
   }
+  if (record.rejectionReason !== undefined) {
+    // A reason this version does not know, written by a newer one, still marks a rejection.
+    entry.rejectionReason = isRejectionReason(record.rejectionReason) ? record.rejectionReason : "unknown";
+  }
   return entry;
+}
+
+const REJECTION_REASONS: ReadonlySet<unknown> = new Set<TokenRejectionReason>([
+  "client_secret",
+  "refresh_token",
+  "token_manager",
+  "not_authorized",
+  "app_not_found",
+  "no_pair",
+  "unknown",
+]);
+
+function isRejectionReason(value: unknown): value is TokenRejectionReason {
+  return REJECTION_REASONS.has(value);
 }
 
 /**

@@ -11,13 +11,15 @@ import type { FileTokenStore } from "../auth/file-token-store.js";
 import type { ServiceAppTokenProvider } from "../auth/service-app-token-provider.js";
 import type { StoredToken } from "../auth/token-store.js";
 import { StaticTokenProvider } from "../auth/token-provider.js";
+import { DEFAULT_REFRESH_TIMINGS, planTokenSchedule } from "../auth/token-schedule.js";
 import { createConsoleLogger, type Logger, type LogLevel } from "../logger.js";
 import { maskSecret, redactText } from "../redact.js";
 import { DEFAULT_BASE_URL } from "../transport/base-url.js";
-import { AuthError, InvalidInputError, NetworkError, withAdvice } from "../transport/errors.js";
+import { AuthError, InvalidInputError, NetworkError, TokenRefreshError, withAdvice } from "../transport/errors.js";
 import { Webex } from "../webex.js";
 import {
   describeEntryApp,
+  entryAppRef,
   openTokenStore,
   parseOrgId,
   readClientSecretIfGiven,
@@ -25,7 +27,15 @@ import {
   requireStoredEntry,
   StoreWithoutRefresh,
 } from "./commands/token-shared.js";
-import { CLIENT_SECRET_ENV, readTokenFile, type TokenFileContent } from "./credential-files.js";
+import {
+  findSecretOrigin,
+  rewordRejection,
+  secretFileArgument,
+  secretNote,
+  storedPairTarget,
+  type SecretOrigin,
+} from "./commands/token-rejections.js";
+import { readTokenFile, type TokenFileContent } from "./credential-files.js";
 import { formatExpiry, joinCommand, shellQuote } from "./render.js";
 
 /** Environment variable that contains the access token when no token flag is given. */
@@ -87,6 +97,8 @@ export class CliContext {
   readonly logger: Logger;
   #givenToken: AccessToken | undefined;
   #serviceApp: Promise<ServiceAppClient> | undefined;
+  /** The app and org of the last service-app client made, for advice on a rejected refresh. */
+  #serviceAppTarget: { appId: string; orgId: string } | undefined;
 
   constructor(options: GlobalOptions, io: CliIo) {
     this.options = options;
@@ -229,13 +241,18 @@ export class CliContext {
   /**
    * Makes a client for one store entry. The client secret comes from `secret`, else from
    * `--secret-file` or `WEBEX_CLIENT_SECRET`. Without one, the stored access token is used
-   * while it is fresh, and a needed refresh fails with a message asking for the secret.
+   * until it expires (with a warning once it is within the refresh margin), and a needed
+   * refresh fails with a message asking for the secret.
    *
    * @throws InvalidInputError when `--secret-file` cannot be read
    */
   async createServiceAppClient(store: FileTokenStore, entry: StoredToken, secret?: string): Promise<ServiceAppClient> {
     const clientSecret = secret ?? (await readClientSecretIfGiven(this));
-    const purpose = `refreshing the token of app ${describeEntryApp(entry)} in org ${entry.orgId}`;
+    this.#serviceAppTarget = { appId: entryAppRef(entry), orgId: entry.orgId };
+    const withoutSecret = clientSecret === undefined;
+    if (withoutSecret) {
+      this.#warnIfExpiringWithoutSecret(entry);
+    }
     const webex = Webex.fromServiceApp({
       clientId: entry.clientId,
       // NOTE: the provider sends its secret only from inside store.withLock (the refresh
@@ -243,11 +260,36 @@ export class CliContext {
       clientSecret: clientSecret ?? NO_CLIENT_SECRET,
       orgId: entry.orgId,
       appId: entry.appId,
-      store: clientSecret === undefined ? new StoreWithoutRefresh(store, purpose) : store,
+      store: withoutSecret ? new StoreWithoutRefresh(store, entry) : store,
+      // Without a secret no refresh can succeed, so the access token is used until it expires.
+      ...(withoutSecret ? { refreshMarginSeconds: 0, refreshTokenKeepAliveSeconds: 0 } : {}),
       baseUrl: this.options.baseUrl,
-      logger: this.logger,
+      logger: withoutRejectionLines(this.logger),
     });
     return { webex, provider: webex.tokenProvider, entry, store };
+  }
+
+  /** Returns where the client secret of this run comes from: `--secret-file`, `WEBEX_CLIENT_SECRET`, or neither. */
+  secretOrigin(): SecretOrigin {
+    return findSecretOrigin(this.options.secretFile, this.io.env);
+  }
+
+  /**
+   * Warns when the stored access token of `entry` is still valid but within the margin in which
+   * a run with the client secret would refresh it, and names the command that refreshes it.
+   */
+  #warnIfExpiringWithoutSecret(entry: StoredToken): void {
+    const schedule = planTokenSchedule(entry, DEFAULT_REFRESH_TIMINGS);
+    const nowMs = Date.now();
+    if (nowMs < schedule.accessRefreshAtMs || nowMs >= schedule.accessExpiresAtMs) {
+      return;
+    }
+    const origin = this.secretOrigin();
+    const target = storedPairTarget(entryAppRef(entry), entry.orgId, origin);
+    this.warn(
+      `The stored access token of app ${target.appId} in org ${entry.orgId} expires ${formatExpiry(new Date(schedule.accessExpiresAtMs), nowMs)}. ` +
+        `It is used as it is, because no client secret was given to refresh it. Refresh it with: ${target.retryCommand}${secretNote(origin)}`,
+    );
   }
 
   async #openServiceAppClient(): Promise<ServiceAppClient> {
@@ -312,6 +354,11 @@ export class CliContext {
    * returned unchanged.
    */
   explainFailure(error: unknown): unknown {
+    if (error instanceof TokenRefreshError && this.#serviceAppTarget !== undefined) {
+      const { appId, orgId } = this.#serviceAppTarget;
+      const target = storedPairTarget(appId, orgId, this.secretOrigin());
+      return rewordRejection(error, `Refreshing the stored token of app ${appId} in org ${orgId} was rejected.`, target);
+    }
     if (error instanceof AuthError) {
       const advice = this.#describeRejectedToken();
       return advice === undefined ? error : withAdvice(error, advice);
@@ -356,8 +403,8 @@ export class CliContext {
   }
 
   #describeRejectedStoredToken(): string {
-    const app = this.options.app ?? "APP_ID";
-    const org = this.options.org ?? "ORG_ID";
+    const app = this.#serviceAppTarget?.appId ?? this.options.app ?? "APP_ID";
+    const org = this.#serviceAppTarget?.orgId ?? this.options.org ?? "ORG_ID";
     return (
       `Webex rejected the stored token of service app ${app} in org ${org} even after a refresh: the app may have been deauthorized in the org or deleted. ` +
       `Check with: wxadmin token status --app ${app}. A full admin of the org may need to authorize the app again (wxadmin apps authorize ${app}); ` +
@@ -381,22 +428,29 @@ export class CliContext {
     return joinCommand("wxadmin apps refresh --from", file, this.#secretFileArgument(), "--out", file);
   }
 
-  /** Returns the client-secret flag of a suggested command: the given `--secret-file`, nothing when `WEBEX_CLIENT_SECRET` is set, else a placeholder. */
+  /** Returns the client-secret flag of a suggested command; see `secretFileArgument`. */
   #secretFileArgument(): string {
-    if (this.options.secretFile !== undefined) {
-      return `--secret-file ${shellQuote(this.options.secretFile)}`;
-    }
-    return this.#hasSecretInEnv() ? "" : "--secret-file FILE";
+    return secretFileArgument(this.secretOrigin());
   }
 
   /** Returns the note that follows a suggested command with the `--secret-file FILE` placeholder. */
   #secretNote(): string {
-    return this.options.secretFile === undefined && !this.#hasSecretInEnv() ? ` (or set ${CLIENT_SECRET_ENV} instead of --secret-file)` : "";
+    return secretNote(this.secretOrigin());
   }
+}
 
-  #hasSecretInEnv(): boolean {
-    return Boolean(this.io.env[CLIENT_SECRET_ENV]?.trim());
-  }
+/**
+ * Wraps `logger` for a service-app client of the CLI. The provider logs a rejected refresh as an
+ * error and also throws it. The CLI prints the thrown error in its own words, so the logged line
+ * goes to debug (`--verbose`) only and the person reads the rejection once.
+ */
+function withoutRejectionLines(logger: Logger): Logger {
+  return {
+    debug: (message, fields) => logger.debug(message, fields),
+    info: (message, fields) => logger.info(message, fields),
+    warn: (message, fields) => logger.warn(message, fields),
+    error: (message, fields) => (fields?.code === "refresh_rejected" ? logger.debug(message, fields) : logger.error(message, fields)),
+  };
 }
 
 /** Builds the context of the command being run from its own and its parents' options. */

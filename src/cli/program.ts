@@ -4,7 +4,7 @@
  * 4 finished with some orgs failed, 5 audit findings at or above the `--fail-on` severity).
  */
 import { Command, CommanderError, Help, Option } from "commander";
-import { redactText } from "../redact.js";
+import { maskSecret, redactText } from "../redact.js";
 import { exitCodeFor, WebexError } from "../transport/errors.js";
 import { registerAppsCommands } from "./commands/apps.js";
 import { registerAuditCommand } from "./commands/audit.js";
@@ -28,8 +28,13 @@ export const USAGE_EXIT_CODE = 2;
 
 const VERSION = "0.1.0";
 
-/** Builds the `wxadmin` program; nothing is parsed yet. */
-export function createProgram(io: CliIo): Command {
+/**
+ * Builds the `wxadmin` program; nothing is parsed yet.
+ *
+ * @param argv the arguments it will parse, so that usage errors can mask the ones that may be
+ *   credentials (see `explainUsageError`)
+ */
+export function createProgram(io: CliIo, argv: readonly string[] = []): Command {
   const program = new Command("wxadmin")
     .description("Administer Webex organizations through Service Applications, or run a local Webex API emulator.")
     .version(VERSION, "-V, --version", "Print the wxadmin version and exit.")
@@ -123,7 +128,7 @@ Run any command that talks to an org as a stored service app (see "wxadmin token
 
   for (const command of allCommands(program)) {
     command.exitOverride();
-    command.configureOutput({ outputError: (text, write) => write(explainUsageError(command, text)) });
+    command.configureOutput({ outputError: (text, write) => write(explainUsageError(command, text, argv)) });
   }
   return program;
 }
@@ -173,14 +178,18 @@ function limitCommandGroups(program: Command): void {
 /**
  * Returns commander's usage error for `command` with a hint that points at the fix: the help of
  * the command, and for a flag that would take a client secret, the two places a secret can come from.
+ * Arguments from `argv` that may be credentials are masked wherever the message quotes them.
  */
-export function explainUsageError(command: Command, text: string): string {
+export function explainUsageError(command: Command, text: string, argv: readonly string[] = []): string {
   // Commander quotes an unknown "--secret=VALUE" whole; a credential in it must not reach the terminal.
-  const message = text
-    .trimEnd()
-    .replace(/unknown option '(--[^=']*(?:secret|token|password|key)[^=']*)=[^']*'/i, "unknown option '$1=****'");
-  const lines = [`wxadmin: ${message}`];
-  if (/unknown option '--(client-)?secret(=[^']*)?'/.test(message)) {
+  const message = maskCredentialArguments(text.trimEnd(), argv).replace(
+    /unknown option '(--[^=']*(?:secret|token|password|key)[^=']*)=[^']*'/i,
+    "unknown option '$1=****'",
+  );
+  const isSecretFlag = /unknown option '--(client-)?secret(=[^']*)?'/.test(message);
+  // Commander may suggest a flag by spelling, such as --store for --secret; the hint below names the right ones.
+  const lines = [`wxadmin: ${isSecretFlag ? message.replace(/\n\(Did you mean [^)]*\)$/, "") : message}`];
+  if (isSecretFlag) {
     lines.push(
       `wxadmin: A client secret is never taken from a flag, because flags show in the process list and the shell history. ` +
         `Pass --secret-file FILE (a file only you can read) or set ${CLIENT_SECRET_ENV}.`,
@@ -190,6 +199,75 @@ export function explainUsageError(command: Command, text: string): string {
   const helpHint = /unknown command/.test(text) ? "for the list of commands" : "for its usage";
   lines.push(`wxadmin: See "${name} --help" ${helpHint}.`);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Flags whose value is a credential, known or mistyped: --secret, --client-secret, --token,
+ * --access-token, --password, --api-key. Flags that name a file, such as --secret-file, do not count.
+ */
+const CREDENTIAL_FLAG = /^--?(?![\w-]*-(?:file|out)$)[\w-]*(?:secret|token|password|key)[\w-]*$/i;
+/** Arguments longer than this may be tokens or secrets pasted in the wrong place. */
+const MAX_SHOWN_ARGUMENT_LENGTH = 24;
+/** Credential values at least this long are masked wherever quoted text contains them. */
+const MIN_SEARCHED_LENGTH = 8;
+
+/**
+ * Masks in the quoted parts of `message` every argument of `argv` that may be a credential. The
+ * value of a credential flag (`--secret VALUE`, `--token=VALUE`) becomes `****`. Any other
+ * argument or option value longer than 24 characters is shown by its first and last four characters.
+ *
+ * NOTE: values that contain "/" are left readable, so that a long file path in an error stays
+ * useful. Webex tokens and client secrets contain no "/".
+ */
+export function maskCredentialArguments(message: string, argv: readonly string[]): string {
+  /** Text to replace inside a quoted part, and what replaces it. */
+  const masks = new Map<string, string>();
+  /** Values too short to search for inside other text: replaced only when quoted alone. */
+  const wholeMasks = new Map<string, string>();
+  for (const [index, arg] of argv.entries()) {
+    const assignment = /^(--?[^=]+)=(.*)$/s.exec(arg);
+    if (assignment !== null) {
+      const [, flag = "", value = ""] = assignment;
+      if (CREDENTIAL_FLAG.test(flag)) {
+        masks.set(arg, `${flag}=****`);
+      } else if (isLongArgument(value)) {
+        masks.set(value, maskSecret(value));
+      }
+      continue;
+    }
+
+    const previous = argv[index - 1];
+    if (!arg.startsWith("-") && previous !== undefined && CREDENTIAL_FLAG.test(previous)) {
+      (arg.length >= MIN_SEARCHED_LENGTH ? masks : wholeMasks).set(arg, "****");
+    } else if (isLongArgument(arg)) {
+      masks.set(arg, maskSecret(arg));
+    }
+  }
+  if (masks.size === 0 && wholeMasks.size === 0) {
+    return message;
+  }
+
+  // Longer values first, so that a value inside another is not masked half.
+  const ordered = [...masks].sort(([a], [b]) => b.length - a.length);
+  // Commander and the option parsers quote every argument they repeat, so only quoted text is
+  // searched, and a value cannot change the words of the message around it.
+  return message.replace(/'([^'\n]*)'|"([^"\n]*)"/g, (quoted, single?: string, double?: string) => {
+    const inner = single ?? double ?? "";
+    const quote = quoted[0] ?? "'";
+    const whole = wholeMasks.get(inner);
+    if (whole !== undefined) {
+      return `${quote}${whole}${quote}`;
+    }
+    let masked = inner;
+    for (const [value, mask] of ordered) {
+      masked = masked.split(value).join(mask);
+    }
+    return `${quote}${masked}${quote}`;
+  });
+}
+
+function isLongArgument(value: string): boolean {
+  return value.length > MAX_SHOWN_ARGUMENT_LENGTH && !value.includes("/");
 }
 
 function commandNames(command: Command): string[] {
@@ -205,7 +283,7 @@ function commandNames(command: Command): string[] {
  * Errors are printed as one line on stderr; `--verbose` adds the stack.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = createProgram(io);
+  const program = createProgram(io, argv);
   try {
     await program.parseAsync(expandNestedHelp(program, argv), { from: "user" });
     return 0;

@@ -2,6 +2,7 @@
  * Text rendering for the CLI: durations and expiry in human terms, aligned key/value blocks and
  * tables. Nothing here masks values; callers pass display-safe strings.
  */
+import { decodeId } from "../ids.js";
 
 const UNITS: Array<[name: string, seconds: number]> = [
   ["day", 86_400],
@@ -49,9 +50,35 @@ export function formatInstant(at: Date): string {
 
 /** Formats an expiry relative to `nowMs`: `in 14 days (2026-12-18 10:15 UTC)` or `2 hours ago (…)`. */
 export function formatExpiry(at: Date, nowMs: number = Date.now()): string {
-  const secondsLeft = (at.getTime() - nowMs) / 1000;
-  const relative = secondsLeft >= 0 ? `in ${formatDuration(secondsLeft)}` : `${formatDuration(secondsLeft)} ago`;
-  return `${relative} (${formatInstant(at)})`;
+  return `${formatRelativeTime((at.getTime() - nowMs) / 1000)} (${formatInstant(at)})`;
+}
+
+/** Formats seconds from now as `in 14 days`, or `2 hours ago` when negative; see `formatDuration` for the rounding. */
+export function formatRelativeTime(seconds: number): string {
+  return seconds >= 0 ? `in ${formatDuration(seconds)}` : `${formatDuration(seconds)} ago`;
+}
+
+/**
+ * Returns a short form of each id in `ids`, for table columns that would otherwise take most of
+ * a terminal line. A Webex id is shortened to the start of what it encodes after the kind (the
+ * UUID, for most ids), since its base64 form starts the same for every id of a kind. The start
+ * is `minLength` characters or, where two ids would look alike, as many as tell them apart,
+ * followed by "…". Values no longer than that are kept whole.
+ */
+export function shortenIds(ids: readonly string[], minLength = 8): Map<string, string> {
+  const unique = [...new Set(ids)];
+  const keys = new Map(unique.map((id) => [id, decodeId(id)?.id ?? id]));
+  const distinctKeys = new Set(keys.values()).size;
+  const longest = Math.max(0, ...[...keys.values()].map((key) => key.length));
+
+  let length = minLength;
+  while (length < longest && new Set([...keys.values()].map((key) => key.slice(0, length))).size < distinctKeys) {
+    length += 1;
+  }
+  return new Map(unique.map((id) => {
+    const key = keys.get(id) ?? id;
+    return [id, key.length <= length + 1 ? key : `${key.slice(0, length)}…`];
+  }));
 }
 
 /** Renders `label: value` lines with the values aligned, each line indented by `indent` spaces. */

@@ -3,6 +3,7 @@
  * this view rather than on the database, so their rules can be tested on plain arrays.
  */
 import type { SnapshotDb } from "../storage/snapshot-db.js";
+import { BACKUP_KINDS } from "./backup-kinds.js";
 
 /** A stored object: its id within its kind and its JSON value as Webex returned it. */
 export interface StoredObject {
@@ -20,18 +21,8 @@ export interface SnapshotSource {
   objects(kind: string): Iterable<StoredObject> | AsyncIterable<StoredObject>;
 }
 
-/** Kinds in the order reports list them; kinds not named here follow in alphabetical order. */
-export const KIND_ORDER = [
-  "people",
-  "licenses",
-  "locations",
-  "callingLocations",
-  "numbers",
-  "callQueues",
-  "huntGroups",
-  "autoAttendants",
-  "callQueueAgents",
-];
+/** Kinds in the order reports list them: the backup's order. Kinds not named here follow in alphabetical order. */
+const KIND_ORDER: readonly string[] = BACKUP_KINDS;
 
 /** Sorts kinds by `KIND_ORDER`, then by name. */
 export function sortKinds(kinds: Iterable<string>): string[] {

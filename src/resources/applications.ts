@@ -3,6 +3,7 @@
  * get org-specific tokens for it.
  */
 import { inspect } from "node:util";
+import { classifyRefreshRejection } from "../auth/token-grants.js";
 import { TokenInfo } from "../auth/token.js";
 import { maskSecret, registerSecret } from "../redact.js";
 import {
@@ -13,6 +14,8 @@ import {
   NotFoundError,
   TokenRefreshError,
   WebexApiError,
+  wrappingDetails,
+  type TokenRejectionReason,
 } from "../transport/errors.js";
 import { paginate, type Paginator } from "../transport/paginate.js";
 import type { Transport } from "../transport/request.js";
@@ -279,10 +282,8 @@ export class Application {
       return TokenInfo.fromResponse(response.body, obtainedAtMs);
     } catch (error) {
       if (error instanceof BadRequestError || error instanceof AuthError) {
-        throw new TokenRefreshError(
-          `${error.message} The refresh token or client secret of application ${this.name} was rejected: the refresh token may have expired or been revoked, the secret may have been regenerated, or the app may have been deauthorized. Get a new pair with getToken (an admin may need to authorize the app again).`,
-          { method: error.method, path: error.path, status: error.status, trackingId: error.trackingId, attempts: error.attempts, body: error.body, cause: error },
-        );
+        const reason = classifyRefreshRejection(error);
+        throw new TokenRefreshError(`${error.message} ${describeRefreshRejection(reason, this.name)}`, { ...wrappingDetails(error), reason });
       }
       throw error;
     }
@@ -433,4 +434,15 @@ function mapPaginator<S, T>(source: Paginator<S>, map: (item: S) => T): Paginato
       return (await source.toArray(options)).map(map);
     },
   };
+}
+
+/** Returns what a rejected `getTokenRefresh` means for the app named `appName` and how to go on. */
+function describeRefreshRejection(reason: TokenRejectionReason, appName: string): string {
+  if (reason === "client_secret") {
+    return `The client secret of application ${appName} was rejected: it is not the app's current secret, which happens once the secret is regenerated. Call getTokenRefresh again with the current secret; the refresh token may still be valid.`;
+  }
+  if (reason === "refresh_token") {
+    return `The refresh token of application ${appName} was rejected: it expired or was revoked, or the app was deauthorized in the org. Get a new pair with getToken (an admin may need to authorize the app again first).`;
+  }
+  return `The refresh token or client secret of application ${appName} was rejected: the refresh token may have expired or been revoked, the secret may have been regenerated, or the app may have been deauthorized. Get a new pair with getToken (an admin may need to authorize the app again).`;
 }

@@ -157,13 +157,60 @@ export class BadRequestError extends WebexError {
 }
 
 /**
+ * What Webex rejected when a service app asked for a new token pair, which decides what a
+ * person must do:
+ *
+ * - `client_secret`: the client id or secret (OAuth `invalid_client`, or a 400 from a re-mint),
+ *   usually because the secret was regenerated. The stored refresh token may still be valid.
+ * - `refresh_token`: the refresh token (OAuth `invalid_grant`): it expired or was revoked, or
+ *   the app was deauthorized in the org.
+ * - `token_manager`: the token-manager token of a re-mint (401).
+ * - `not_authorized`: a re-mint in an org where the app is not authorized, or by a token
+ *   without `spark:applications_token` (403).
+ * - `app_not_found`: a re-mint for an app that does not exist (404).
+ * - `no_pair`: nothing was rejected, but no token pair is stored and none can be minted.
+ * - `unknown`: a rejection without an error code that tells these apart.
+ */
+export type TokenRejectionReason =
+  | "client_secret"
+  | "refresh_token"
+  | "token_manager"
+  | "not_authorized"
+  | "app_not_found"
+  | "no_pair"
+  | "unknown";
+
+/** Details of a `TokenRefreshError`: those of every error, and what was rejected. */
+export interface TokenRefreshErrorDetails extends WebexErrorDetails {
+  /** Default `unknown`. */
+  reason?: TokenRejectionReason;
+}
+
+/**
  * A refresh or re-mint of a service-app token was rejected (refresh token expired or revoked,
- * app deauthorized, client secret regenerated). Retrying cannot help; a person must act.
+ * app deauthorized, client secret regenerated). Retrying cannot help, so a person must act, and
+ * `reason` tells which fix applies.
  */
 export class TokenRefreshError extends WebexError {
-  constructor(message: string, details: WebexErrorDetails = {}) {
+  readonly reason: TokenRejectionReason;
+
+  constructor(message: string, details: TokenRefreshErrorDetails = {}) {
     super("refresh_rejected", message, details);
+    this.reason = details.reason ?? "unknown";
   }
+}
+
+/** Returns the request details of `error` with `error` as their cause, for a new error that wraps it. */
+export function wrappingDetails(error: WebexError): WebexErrorDetails {
+  return {
+    method: error.method,
+    path: error.path,
+    status: error.status,
+    trackingId: error.trackingId,
+    attempts: error.attempts,
+    body: error.body,
+    cause: error,
+  };
 }
 
 /** Any other non-2xx response. */

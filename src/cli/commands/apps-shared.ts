@@ -4,7 +4,7 @@
  */
 import { decodeId, isSameId, isWebexId } from "../../ids.js";
 import type { Application } from "../../resources/applications.js";
-import { BadRequestError, InvalidInputError, NotFoundError, WebexError, withAdvice } from "../../transport/errors.js";
+import { BadRequestError, InvalidInputError, NotFoundError, PermissionError, WebexError, withAdvice } from "../../transport/errors.js";
 import type { Webex } from "../../webex.js";
 import type { CliContext } from "../context.js";
 import { CLIENT_SECRET_ENV, type ClientSecret } from "../credential-files.js";
@@ -74,12 +74,16 @@ async function findAppByName(webex: Webex, name: string): Promise<Application> {
 }
 
 /**
- * Returns the error to report when `POST /applications/{id}/token` failed. A 400 there means
- * Webex rejected the client id or secret (the caller's own token was accepted), which a person
- * must fix, so it becomes an `auth` error (exit code 3) that names the secret's source and the
- * next step. Other errors are returned unchanged.
+ * Returns the error to report when `POST /applications/{id}/token` failed, ending with the
+ * next step. A 400 there means Webex rejected the client id or secret (the caller's own token
+ * was accepted), which a person must fix, so it becomes an `auth` error (exit code 3) that
+ * names the secret's source. A 403 means the app is not authorized in `orgId`, or the caller's
+ * token lacks `spark:applications_token`. Other errors are returned unchanged.
  */
-export function explainTokenRequestFailure(error: unknown, appId: string, secret: ClientSecret): unknown {
+export function explainTokenRequestFailure(error: unknown, appId: string, orgId: string, secret: ClientSecret): unknown {
+  if (error instanceof PermissionError) {
+    return withAdvice(error, describeTokenPermissionFailure(error, appId, orgId));
+  }
   if (!(error instanceof BadRequestError)) {
     return error;
   }
@@ -88,9 +92,41 @@ export function explainTokenRequestFailure(error: unknown, appId: string, secret
   return new WebexError(
     "auth",
     `Webex rejected the client secret from ${source} for app ${appId}: ${error.message} ` +
-      `${check}: a regenerated secret replaces the old one at once. If the secret is lost, make a new one with: ` +
-      `wxadmin apps regenerate-secret ${appId} --secret-out FILE (the old secret then stops working everywhere).`,
+      `${check}: a regenerated secret replaces the old one at once. If the secret is lost, make a new one ` +
+      `(the old secret then stops working everywhere) and run this command again with --secret-file FILE: ` +
+      `wxadmin apps regenerate-secret ${appId} --secret-out FILE`,
     { method: error.method, path: error.path, status: error.status, trackingId: error.trackingId, attempts: error.attempts, body: error.body, cause: error },
+  );
+}
+
+function describeTokenPermissionFailure(error: PermissionError, appId: string, orgId: string): string {
+  if (error.message.includes(TOKEN_SCOPE)) {
+    return (
+      `The access token this command used (the developer's) lacks the ${TOKEN_SCOPE} scope, which getting a service app's token needs. ` +
+      `Run the command again with a token that has it, given with --token-file FILE or WEBEX_ACCESS_TOKEN.`
+    );
+  }
+  return (
+    `Service app ${appId} is not authorized in org ${orgId}, so it gets no token there. Once a full admin of that org has authorized it, ` +
+    `run this command again. The admin authorizes it with their own access token: wxadmin apps authorize ${appId} --org ${orgId}`
+  );
+}
+
+/** The scope a caller needs to get a service app's token. */
+const TOKEN_SCOPE = "spark:applications_token";
+
+/**
+ * Returns the error to report when the app named by `--app` could not be read: for a 404, the
+ * error with the next step (check the id, or list the apps). Other errors are returned unchanged.
+ */
+export function explainUnknownApp(error: unknown, appId: string): unknown {
+  if (!(error instanceof NotFoundError)) {
+    return error;
+  }
+  return withAdvice(
+    error,
+    `No service app has the id ${appId}, or the developer's token cannot see it; it may have been deleted. ` +
+      `Check --app against the ids of the developer's apps, which this lists: wxadmin apps list --type authorizedAppIssuer`,
   );
 }
 

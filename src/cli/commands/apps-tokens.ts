@@ -10,7 +10,6 @@ import type { Application } from "../../resources/applications.js";
 import { InvalidInputError, TokenRefreshError } from "../../transport/errors.js";
 import {
   assertWritableTarget,
-  CLIENT_SECRET_ENV,
   formatTokenPairFile,
   isSameFile,
   readClientSecret,
@@ -22,6 +21,7 @@ import {
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { formatExpiry, joinCommand, renderFields, shellQuote } from "../render.js";
 import { explainTokenRequestFailure, findApp, requireOrgOption } from "./apps-shared.js";
+import { rewordRejection, type RejectionTarget } from "./token-rejections.js";
 
 const SECRET_FILE_HELP =
   "File holding the app's client secret. Default: the WEBEX_CLIENT_SECRET environment variable.";
@@ -66,7 +66,7 @@ with --token-file to act in the org, and with "apps refresh --from" to refresh i
         try {
           token = await app.getToken(secret.value, orgId);
         } catch (error) {
-          throw explainTokenRequestFailure(error, app.id, secret);
+          throw explainTokenRequestFailure(error, app.id, orgId, secret);
         }
 
         const pair = buildPairFile(token, { appId: app.id, clientId: app.clientId, orgId });
@@ -115,7 +115,7 @@ stops working, so pass --out (usually the --from file).`,
         try {
           token = await app.getTokenRefresh(secret.value, previous.refresh_token);
         } catch (error) {
-          throw explainRefreshFailure(error, { app, from: options.from, orgId: previous.orgId, secret });
+          throw explainRefreshFailure(error, { app, from: options.from, orgId: previous.orgId, appFromFile: previous.appId !== undefined, secret });
         }
 
         const pair = buildPairFile(token, { appId: app.id, clientId: app.clientId, orgId: previous.orgId });
@@ -223,57 +223,23 @@ function secretFileArgument(secret: ClientSecret): string {
   return secret.file === undefined ? "" : `--secret-file ${shellQuote(secret.file)}`;
 }
 
-interface RefreshContext {
-  app: Application;
-  /** The `--from` file. */
-  from: string;
-  orgId: string | undefined;
-  secret: ClientSecret;
-}
-
 /**
- * Returns the error to report for a rejected refresh: the SDK's `TokenRefreshError` with its
- * advice in shell commands rather than SDK calls. `invalid_client` means Webex rejected the
- * client secret; anything else means the refresh token or the app's authorization. Other
- * errors are returned unchanged.
+ * Returns the error to report for a rejected refresh of the pair in the `--from` file: the SDK's
+ * `TokenRefreshError` in CLI words (see `rewordRejection`). Other errors are returned unchanged.
  */
-function explainRefreshFailure(error: unknown, refresh: RefreshContext): unknown {
+function explainRefreshFailure(error: unknown, refresh: { app: Application; from: string; orgId: string | undefined; appFromFile: boolean; secret: ClientSecret }): unknown {
   if (!(error instanceof TokenRefreshError)) {
     return error;
   }
-
   const { app, secret } = refresh;
   const from = shellQuote(refresh.from);
-  const orgId = refresh.orgId ?? "ORG_ID";
-  const webexResponse = error.cause instanceof Error ? error.cause.message : error.message;
-  let advice: string;
-  if (readOAuthError(error.body) === "invalid_client") {
-    const source = secret.file === undefined ? `the ${CLIENT_SECRET_ENV} environment variable` : `the file ${secret.file}`;
-    advice =
-      `Webex rejected the client secret from ${source}: it is not the app's current secret, which happens once the secret is regenerated. ` +
-      `Put the current secret there and run the refresh again; the refresh token in ${refresh.from} may still be valid. ` +
-      `If the secret is lost, make a new one with: wxadmin apps regenerate-secret ${app.id} --secret-out FILE (the old secret then stops working everywhere).`;
-  } else {
-    const fetchCommand = joinCommand("wxadmin apps token", app.id, "--org", orgId, secretFileArgument(secret), "--out", from, "--force");
-    advice =
-      `The refresh token in ${refresh.from} has expired or was revoked, or the app was deauthorized in org ${orgId}. ` +
-      `Get a new pair with: ${fetchCommand}. If the app was deauthorized, a full admin of the org must first run: wxadmin apps authorize ${app.id}. ` +
-      `To have wxadmin refresh a pair by itself, store it with: ${joinCommand("wxadmin token fetch --app", app.id, "--org", orgId, secretFileArgument(secret))}`;
-  }
-
-  return new TokenRefreshError(`Refreshing the token pair in ${refresh.from} was rejected. ${advice} Webex's response: ${webexResponse}`, {
-    method: error.method,
-    path: error.path,
-    status: error.status,
-    trackingId: error.trackingId,
-    attempts: error.attempts,
-    body: error.body,
-    cause: error,
-  });
-}
-
-/** Reads the OAuth `error` code (`invalid_grant`, `invalid_client`) of a token endpoint's error body. */
-function readOAuthError(body: unknown): string | undefined {
-  const code = body !== null && typeof body === "object" ? (body as { error?: unknown }).error : undefined;
-  return typeof code === "string" ? code : undefined;
+  const secretArgument = secretFileArgument(secret);
+  const target: RejectionTarget = {
+    appId: app.id,
+    orgId: refresh.orgId ?? "ORG_ID",
+    secret: secret.file === undefined ? { kind: "env" } : { kind: "file", file: secret.file },
+    retryCommand: joinCommand("wxadmin apps refresh", refresh.appFromFile ? "" : app.id, "--from", from, secretArgument, "--out", from),
+    fetchCommand: joinCommand("wxadmin apps token", app.id, "--org", refresh.orgId ?? "ORG_ID", secretArgument, "--out", from, "--force"),
+  };
+  return rewordRejection(error, `Refreshing the token pair in ${refresh.from} was rejected.`, target);
 }

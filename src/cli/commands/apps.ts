@@ -1,9 +1,11 @@
 /**
  * `wxadmin apps …`: the Service Application lifecycle. This file contains the group, the read
- * commands, authorize and delete. Creating apps and rotating secrets is in apps-secrets.ts,
+ * commands, authorize, deauthorize and delete. Creating apps and rotating secrets is in apps-secrets.ts,
  * tokens are in apps-tokens.ts, and lookup and rendering helpers in apps-shared.ts.
  */
 import type { Command } from "commander";
+import type { FileTokenStore } from "../../auth/file-token-store.js";
+import { isSameId } from "../../ids.js";
 import type { Application } from "../../resources/applications.js";
 import { InvalidInputError, NotFoundError, withAdvice } from "../../transport/errors.js";
 import type { Webex } from "../../webex.js";
@@ -13,11 +15,12 @@ import { renderTable } from "../render.js";
 import { registerAppSecretCommands } from "./apps-secrets.js";
 import { APP_ARGUMENT_HELP, describeOrg, findApp, renderApp, requireAppId } from "./apps-shared.js";
 import { registerAppTokenCommands } from "./apps-tokens.js";
+import { isEntryOfApp, openTokenStore, TOKEN_STORE_ENV } from "./token-shared.js";
 
 export function registerAppsCommands(program: Command, io: CliIo): void {
   const apps = program
     .command("apps")
-    .description("Service Applications: create, authorize, get tokens, rotate secrets, delete.")
+    .description("Service Applications: create, authorize and deauthorize, get tokens, rotate secrets, delete.")
     .addHelpText(
       "after",
       `
@@ -35,6 +38,7 @@ The flow from the shell (developer token in WEBEX_ACCESS_TOKEN, admin token in a
   registerShowCommand(apps, io);
   registerAppSecretCommands(apps, io);
   registerAuthorizeCommand(apps, io);
+  registerDeauthorizeCommand(apps, io);
   registerAppTokenCommands(apps, io);
   registerDeleteCommand(apps, io);
 }
@@ -117,6 +121,71 @@ function registerAuthorizeCommand(apps: Command, io: CliIo): void {
         );
       }),
     );
+}
+
+interface DeauthorizeOptions {
+  store?: string;
+}
+
+function registerDeauthorizeCommand(apps: Command, io: CliIo): void {
+  apps
+    .command("deauthorize")
+    .description(
+      "Withdraw a service app's authorization in an org, as a full admin of that org (--org, default the token owner's org). " +
+        "Its tokens for that org stop working, and a pair of it stored for that org is forgotten.",
+    )
+    .argument("<app>", "the app's id (base64 Webex id), as the developer shared it")
+    .option(
+      "--store <file>",
+      `Token store file to forget the app's pair in that org from. Default: ${TOKEN_STORE_ENV}, else wxadmin/tokens.json in the user's config folder.`,
+    )
+    .addHelpText(
+      "after",
+      `
+Deauthorizing an app that is not authorized in the org changes nothing and succeeds.
+
+Example, as the customer org's full admin:
+  wxadmin apps deauthorize APP_ID --token-file admin.token`,
+    )
+    .action(
+      actionFor<DeauthorizeOptions>(io, async (context, [ref = ""]) => {
+        const appId = requireAppId(ref, "apps deauthorize");
+        // Reading the store first reports a store others can read before anything changes at Webex.
+        const store = openTokenStore(context);
+        await store.list();
+
+        const webex = await context.connect();
+        const app = await getSharedApp(webex, appId);
+        const orgId = context.options.org === undefined ? webex.org.id : await webex.resolveOrgId(context.options.org);
+        await app.deauthorize(orgId);
+        const forgotten = await forgetStoredPairs(store, app, orgId);
+
+        if (context.isJson) {
+          context.printJson({ appId: app.id, name: app.name, orgId, authorized: false, forgotStoredToken: forgotten > 0, store: store.path });
+          return;
+        }
+        const lines = [`Deauthorized service app "${app.name}" (${app.id}) in org ${describeOrg(webex, orgId)}; its tokens for that org no longer work.`];
+        if (forgotten > 0) {
+          lines.push(`Forgot the stored token pair of app ${app.id} in org ${orgId} in ${store.path}.`);
+        }
+        context.print(lines.join("\n"));
+        context.notice(`To let the app act in this org again, a full admin of the org runs:\n  wxadmin apps authorize ${app.id} --org ${orgId}`);
+      }),
+    );
+}
+
+/** Deletes the stored pairs of `app` in `orgId` and returns how many there were. */
+async function forgetStoredPairs(store: FileTokenStore, app: Application, orgId: string): Promise<number> {
+  const entries = (await store.list()).filter(
+    (entry) => isSameId(entry.orgId, orgId) && (isEntryOfApp(entry, app.id) || (app.clientId !== undefined && entry.clientId === app.clientId)),
+  );
+  let forgotten = 0;
+  for (const entry of entries) {
+    if (await store.delete({ clientId: entry.clientId, orgId: entry.orgId })) {
+      forgotten += 1;
+    }
+  }
+  return forgotten;
 }
 
 /** Reads an app by the id its developer shared, which an admin of any org can read. */

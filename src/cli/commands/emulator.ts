@@ -20,6 +20,7 @@ interface EmulatorCommandOptions {
   randomSeed: number;
   accessTokenLifetime?: number;
   refreshTokenLifetime?: number;
+  rotateRefreshTokens?: boolean;
   rateLimit?: number;
 }
 
@@ -63,6 +64,10 @@ export function registerEmulatorCommand(program: Command, io: CliIo): void {
       integerOption(1),
     )
     .option(
+      "--rotate-refresh-tokens",
+      "Return a new refresh token on every refresh and revoke the one sent, so a client must store the new one. Default: off, a refresh returns the same refresh token with its lifetime reset.",
+    )
+    .option(
       "--rate-limit <requests>",
       "Answer 429 with Retry-After past this many requests per second per token. Default: no limit.",
       integerOption(1),
@@ -84,6 +89,7 @@ With --json, the URL, orgs and tokens are printed as one JSON object.`,
           randomSeed: options.randomSeed,
           accessTokenLifetimeSeconds: options.accessTokenLifetime,
           refreshTokenLifetimeSeconds: options.refreshTokenLifetime,
+          rotateRefreshTokens: options.rotateRefreshTokens === true,
         };
         if (options.rateLimit !== undefined) {
           emulatorOptions.rateLimit = { requestsPerSecond: options.rateLimit };

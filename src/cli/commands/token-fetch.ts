@@ -10,7 +10,8 @@ import { InvalidInputError } from "../../transport/errors.js";
 import { readClientSecret } from "../credential-files.js";
 import { actionFor, type CliIo } from "../context.js";
 import { allowManyOrgs } from "../options.js";
-import { explainTokenRequestFailure } from "./apps-shared.js";
+import type { Application } from "../../resources/applications.js";
+import { explainTokenRequestFailure, explainUnknownApp } from "./apps-shared.js";
 import { reportOutcomes, runPerOrg } from "./token-outcomes.js";
 import { openTokenStore, parseOrgId, requireAppOption } from "./token-shared.js";
 
@@ -53,7 +54,12 @@ Example:
         await store.list();
 
         const webex = await context.connectWithGivenToken();
-        const app = await webex.org.applications.getAppById(appId);
+        let app: Application;
+        try {
+          app = await webex.org.applications.getAppById(appId);
+        } catch (error) {
+          throw explainUnknownApp(error, appId);
+        }
         const clientId = app.clientId;
         if (clientId === undefined) {
           throw new InvalidInputError(`Application ${appId} has no clientId; is it a service app of the developer's org? Check it with: wxadmin apps show ${appId}`);
@@ -72,7 +78,7 @@ Example:
           try {
             pair = await app.getToken(secret.value, orgId);
           } catch (error) {
-            throw explainTokenRequestFailure(error, app.id, secret);
+            throw explainTokenRequestFailure(error, app.id, orgId, secret);
           }
           const entry: StoredToken = {
             clientId,

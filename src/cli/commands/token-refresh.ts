@@ -11,7 +11,8 @@ import { InvalidInputError, TokenRefreshError } from "../../transport/errors.js"
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { allowManyOrgs } from "../options.js";
 import { reportOutcomes, runPerOrg } from "./token-outcomes.js";
-import { describeEntryApp, fetchCommandFor, isEntryOfApp, openTokenStore, parseOrgId, requireClientSecret } from "./token-shared.js";
+import { rewordRejection, storedPairTarget } from "./token-rejections.js";
+import { describeEntryApp, entryAppRef, fetchCommandFor, isEntryOfApp, openTokenStore, parseOrgId, requireClientSecret } from "./token-shared.js";
 
 /** Options of the commands that act on several stored orgs. */
 export interface OrgSelectionOptions {
@@ -64,7 +65,11 @@ Examples:
               throw missingEntryError(context, store, orgId);
             }
             const { provider } = await context.createServiceAppClient(store, entry, secret);
-            return provider.refresh("requested with wxadmin token refresh");
+            try {
+              return await provider.refresh("requested with wxadmin token refresh");
+            } catch (error) {
+              throw explainStoredRefreshFailure(context, entry, error);
+            }
           },
         );
         reportOutcomes(context, outcomes, "refreshed");
@@ -102,6 +107,7 @@ export async function selectStoredOrgs(
       const whose = app === undefined ? "" : ` of app ${app}`;
       throw new TokenRefreshError(
         `No stored tokens${whose} in ${store.describe()}. A developer with the app's client secret fetches them with: ${fetchCommandFor(app ?? "APP_ID", "ORG_ID")}`,
+        { reason: "no_pair" },
       );
     }
     return entries.map((entry) => ({ orgId: entry.orgId, entry }));
@@ -141,5 +147,16 @@ function missingEntryError(context: CliContext, store: FileTokenStore, orgId: st
   const app = context.options.app ?? "APP_ID";
   return new TokenRefreshError(
     `No stored token for org ${orgId} in ${store.describe()}. A developer with the app's client secret fetches one with: ${fetchCommandFor(app, orgId)}`,
+    { reason: "no_pair" },
   );
+}
+
+/** Returns a rejected refresh of a stored pair in CLI words (see `rewordRejection`); other errors unchanged. */
+function explainStoredRefreshFailure(context: CliContext, entry: StoredToken, error: unknown): unknown {
+  if (!(error instanceof TokenRefreshError)) {
+    return error;
+  }
+  const appId = entryAppRef(entry);
+  const target = storedPairTarget(appId, entry.orgId, context.secretOrigin());
+  return rewordRejection(error, `Refreshing the stored token of app ${appId} in org ${entry.orgId} was rejected.`, target);
 }

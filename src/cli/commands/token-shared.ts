@@ -7,9 +7,10 @@ import { FileTokenStore } from "../../auth/file-token-store.js";
 import { DEFAULT_REFRESH_TIMINGS, planTokenSchedule } from "../../auth/token-schedule.js";
 import { normalizeOrgId, type StoredToken, type TokenStore, type TokenStoreKey } from "../../auth/token-store.js";
 import { isSameId, isUuid, isWebexId } from "../../ids.js";
-import { InvalidInputError, TokenRefreshError } from "../../transport/errors.js";
+import { InvalidInputError, TokenRefreshError, type TokenRejectionReason } from "../../transport/errors.js";
 import { CLIENT_SECRET_ENV, readClientSecret } from "../credential-files.js";
 import type { CliContext } from "../context.js";
+import { formatExpiry } from "../render.js";
 
 /** Environment variable that names the token store file when `--store` is not given. */
 export const TOKEN_STORE_ENV = "WXADMIN_TOKEN_STORE";
@@ -76,6 +77,11 @@ export function describeEntryApp(entry: StoredToken): string {
   return entry.appId ?? `client ${entry.clientId}`;
 }
 
+/** Returns what `--app` takes to name an entry's app: its app id when stored, else its client id. */
+export function entryAppRef(entry: StoredToken): string {
+  return entry.appId ?? entry.clientId;
+}
+
 /** Returns the command that stores a pair for `app` in `orgId`, for messages that tell a person what to run. */
 export function fetchCommandFor(app: string, orgId: string): string {
   return `wxadmin token fetch --app ${app} --org ${orgId} --secret-file FILE`;
@@ -97,6 +103,7 @@ export async function requireStoredEntry(store: FileTokenStore, app: string, org
   throw new TokenRefreshError(
     `No stored token for app ${app} in org ${orgId} in ${store.describe()} (stored orgs of this app: ${storedOrgs}). ` +
       `A developer with the app's client secret fetches one with: ${fetchCommandFor(app, orgId)}`,
+    { reason: "no_pair" },
   );
 }
 
@@ -109,7 +116,7 @@ export async function requireStoredEntry(store: FileTokenStore, app: string, org
 export async function requireClientSecret(context: CliContext, purpose: string): Promise<string> {
   const secret = await readClientSecretIfGiven(context);
   if (secret === undefined) {
-    throw missingSecretError(purpose);
+    throw missingSecretError(`${purpose} needs the service app's client secret`);
   }
   return secret;
 }
@@ -129,26 +136,27 @@ export async function readClientSecretIfGiven(context: CliContext): Promise<stri
   return secret.value;
 }
 
-function missingSecretError(purpose: string): InvalidInputError {
+/** @param problem what needs the secret and why, completing "Missing client secret: …" */
+function missingSecretError(problem: string): InvalidInputError {
   return new InvalidInputError(
-    `Missing client secret: ${purpose} needs the service app's client secret. Pass --secret-file FILE or set ${CLIENT_SECRET_ENV}; a client secret is never taken from a command-line flag.`,
+    `Missing client secret: ${problem}. Pass --secret-file FILE or set ${CLIENT_SECRET_ENV}; a client secret is never taken from a command-line flag.`,
   );
 }
 
 /**
  * A store for a provider that has no client secret: reads and writes go to `store`, but
  * `withLock`, which a provider calls only to refresh or re-mint a pair, fails with a message
- * asking for the secret. So a fresh stored token works without the secret, and the placeholder
- * secret the provider was given is never sent.
+ * asking for the secret. So a stored token works without the secret until it expires, and the
+ * placeholder secret the provider was given is never sent.
  */
 export class StoreWithoutRefresh implements TokenStore {
   readonly #store: TokenStore;
-  readonly #purpose: string;
+  readonly #entry: StoredToken;
 
-  /** @param purpose what would need the secret, such as "refreshing the token of app X in org Y" */
-  constructor(store: TokenStore, purpose: string) {
+  /** @param entry the entry the provider would refresh, for the message */
+  constructor(store: TokenStore, entry: StoredToken) {
     this.#store = store;
-    this.#purpose = purpose;
+    this.#entry = entry;
   }
 
   get(key: TokenStoreKey): Promise<StoredToken | undefined> {
@@ -168,7 +176,12 @@ export class StoreWithoutRefresh implements TokenStore {
   }
 
   async withLock<T>(_key: TokenStoreKey, _work: () => Promise<T>): Promise<T> {
-    throw missingSecretError(this.#purpose);
+    const entry = this.#entry;
+    const expiresAt = new Date(planTokenSchedule(entry, DEFAULT_REFRESH_TIMINGS).accessExpiresAtMs);
+    const state = expiresAt.getTime() <= Date.now() ? `expired ${formatExpiry(expiresAt)}` : `was rejected by Webex before its expiry`;
+    throw missingSecretError(
+      `the stored access token of app ${describeEntryApp(entry)} in org ${entry.orgId} ${state}, and refreshing it needs the service app's client secret`,
+    );
   }
 
   describe(): string {
@@ -177,7 +190,14 @@ export class StoreWithoutRefresh implements TokenStore {
 }
 
 /** Health of a stored pair, as `token status` reports it. */
-export type TokenHealthState = "ok" | "access expired" | "refresh expiring soon" | "needs re-authorization" | "refresh expired";
+export type TokenHealthState =
+  | "ok"
+  | "access expired"
+  | "refresh expiring soon"
+  | "refresh expired"
+  | "client secret rejected"
+  | "needs re-authorization"
+  | "refresh rejected";
 
 /** Expiry and state of a stored pair at one instant. */
 export interface TokenHealth {
@@ -201,7 +221,7 @@ export function assessTokenHealth(entry: StoredToken, nowMs: number): TokenHealt
 
   let state: TokenHealthState = "ok";
   if (entry.state === "needs_reauthorization") {
-    state = "needs re-authorization";
+    state = describeRejectedState(entry.rejectionReason);
   } else if (refreshSecondsLeft <= 0) {
     state = "refresh expired";
   } else if (nowMs >= schedule.warnAtMs) {
@@ -217,4 +237,17 @@ export function assessTokenHealth(entry: StoredToken, nowMs: number): TokenHealt
     refreshSecondsLeft,
     state,
   };
+}
+
+/** Names the state of a pair whose refresh was rejected for `reason`. */
+function describeRejectedState(reason: TokenRejectionReason | undefined): TokenHealthState {
+  switch (reason) {
+    case "client_secret":
+      return "client secret rejected";
+    case "refresh_token":
+    case "not_authorized":
+      return "needs re-authorization";
+    default:
+      return "refresh rejected";
+  }
 }

@@ -4,22 +4,26 @@
  */
 import type { Command } from "commander";
 import { isSameId } from "../../ids.js";
-import { InvalidInputError } from "../../transport/errors.js";
-import { actionFor, type CliIo } from "../context.js";
+import type { FileTokenStore } from "../../auth/file-token-store.js";
+import { InvalidInputError, TokenRefreshError } from "../../transport/errors.js";
+import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { allowManyOrgs } from "../options.js";
-import { renderTable } from "../render.js";
+import type { StoredToken } from "../../auth/token-store.js";
+import { formatExpiry, formatRelativeTime, renderTable, shortenIds } from "../render.js";
 import { registerTokenFetchCommand } from "./token-fetch.js";
-import { formatSecondsLeft } from "./token-outcomes.js";
 import { registerTokenRefreshCommand, selectStoredOrgs, type OrgSelectionOptions } from "./token-refresh.js";
+import { adviseOnRejection, storedPairTarget } from "./token-rejections.js";
 import {
   assessTokenHealth,
-  describeEntryApp,
+  entryAppRef,
+  fetchCommandFor,
   isEntryOfApp,
   openTokenStore,
   parseOrgId,
   requireAppOption,
   requireStoredEntry,
   TOKEN_STORE_ENV,
+  type TokenHealth,
 } from "./token-shared.js";
 
 export function registerTokenCommands(program: Command, io: CliIo): void {
@@ -49,19 +53,28 @@ From the shell (developer token in WEBEX_ACCESS_TOKEN, client secret in app.secr
   registerPrintCommand(token, io);
 }
 
+interface StatusOptions {
+  wide?: boolean;
+}
+
 function registerStatusCommand(token: Command, io: CliIo): void {
   token
     .command("status")
     .description("List the stored pairs with their expiry and state; no token is shown. Filter with --app and --org.")
+    .option("--wide", "Show the org and app ids in full, which makes lines longer than 100 columns. Default: off, ids are shortened.")
     .addHelpText(
       "after",
       `
 States: ok; access expired (the next use refreshes it); refresh expiring soon (use or
-refresh it before then); refresh expired or needs re-authorization (a person must act,
-as the PROBLEM lines say). The exit code is 0 whatever the states are.`,
+refresh it before then); refresh expired; client secret rejected (give the app's current
+secret); needs re-authorization (the refresh token was rejected: re-authorize the app in
+the org, then fetch a new pair); refresh rejected (the reason is not known). A PROBLEM line
+says what to run for each rejected pair. The exit code is 0 whatever the states are.
+
+The table shows the start of each id's UUID; --wide or --json shows the ids in full.`,
     )
     .action(
-      actionFor(io, async (context) => {
+      actionFor<StatusOptions>(io, async (context, _args, options) => {
         const store = openTokenStore(context);
         const { app, org } = context.options;
         const orgId = org === undefined ? undefined : parseOrgId(org);
@@ -84,7 +97,9 @@ as the PROBLEM lines say). The exit code is 0 whatever the states are.`,
               accessExpiresInSeconds: Math.round(health.accessSecondsLeft),
               refreshExpiresInSeconds: Math.round(health.refreshSecondsLeft),
               state: health.state,
+              rejectionReason: entry.rejectionReason,
               problem: entry.problem,
+              advice: entry.state === "needs_reauthorization" ? describeStoredProblem(entry) : undefined,
             })),
           );
           return;
@@ -94,23 +109,53 @@ as the PROBLEM lines say). The exit code is 0 whatever the states are.`,
           context.notice(`No stored tokens match in ${store.path}. Store some with: wxadmin token fetch --app APP_ID --org ORG_ID --secret-file FILE`);
           return;
         }
-        const table = renderTable(
-          [{ header: "ORG" }, { header: "APP" }, { header: "ACCESS EXPIRES IN" }, { header: "REFRESH EXPIRES IN" }, { header: "STATE" }],
-          rows.map(({ entry, health }) => [
-            entry.orgId,
-            describeEntryApp(entry),
-            formatSecondsLeft(health.accessSecondsLeft),
-            formatSecondsLeft(health.refreshSecondsLeft),
-            health.state,
-          ]),
-        );
-        const problems = rows
-          .filter(({ entry, health }) => entry.problem !== undefined && health.state === "needs re-authorization")
-          .map(({ entry }) => `PROBLEM in org ${entry.orgId}: ${entry.problem}`);
-        context.print([table, ...problems].join("\n"));
+        context.print([renderStatusTable(rows, options.wide === true), ...renderProblems(rows)].join("\n"));
         context.notice(`Token store: ${store.path}`);
       }),
     );
+}
+
+/**
+ * Renders the status table. Without `wide`, the org and app columns show shortened ids, so a
+ * row fits 100 columns: ids of 9 characters, two expiries of at most 20 ("13 days 23 hours
+ * ago") and a state of at most 22.
+ */
+function renderStatusTable(rows: Array<{ entry: StoredToken; health: TokenHealth }>, wide: boolean): string {
+  const orgIds = rows.map(({ entry }) => entry.orgId);
+  const apps = rows.map(({ entry }) => entryAppRef(entry));
+  const shortOrgs = shortenIds(orgIds);
+  const shortApps = shortenIds(apps);
+  return renderTable(
+    [{ header: "ORG" }, { header: "APP" }, { header: "ACCESS EXPIRES" }, { header: "REFRESH EXPIRES" }, { header: "STATE" }],
+    rows.map(({ entry, health }) => {
+      const app = entryAppRef(entry);
+      return [
+        wide ? entry.orgId : (shortOrgs.get(entry.orgId) ?? entry.orgId),
+        wide ? app : (shortApps.get(app) ?? app),
+        formatRelativeTime(health.accessSecondsLeft),
+        formatRelativeTime(health.refreshSecondsLeft),
+        health.state,
+      ];
+    }),
+  );
+}
+
+/** Returns one PROBLEM line per rejected pair, naming the org in full and what to run. */
+function renderProblems(rows: Array<{ entry: StoredToken }>): string[] {
+  return rows
+    .filter(({ entry }) => entry.state === "needs_reauthorization")
+    .map(({ entry }) => `PROBLEM in org ${entry.orgId}, rejected ${formatExpiry(new Date(entry.updatedAt))}: ${describeStoredProblem(entry)}`);
+}
+
+/**
+ * Returns what to do about a pair whose refresh was rejected: the CLI's advice for the stored
+ * rejection reason, or the stored problem text for a pair marked by a version that kept no reason.
+ */
+function describeStoredProblem(entry: StoredToken): string {
+  if (entry.rejectionReason === undefined) {
+    return entry.problem ?? "the refresh was rejected; no reason was recorded.";
+  }
+  return adviseOnRejection(entry.rejectionReason, storedPairTarget(entryAppRef(entry), entry.orgId, { kind: "none" }));
 }
 
 function registerForgetCommand(token: Command, io: CliIo): void {
@@ -157,15 +202,17 @@ function registerPrintCommand(token: Command, io: CliIo): void {
   token
     .command("print")
     .description(
-      "Print the full access token of an app (--app, required) in an org (--org, required), alone on stdout, for piping into other tools.",
+      "Print the full access token of a stored app (--app) in an org (--org), alone on stdout, for piping into other tools. " +
+        "Both may be left out when the store holds one pair that matches.",
     )
     .addHelpText(
       "after",
       `
 This is the only command that shows a token in full. When the stored access token nears
 expiry it is refreshed and stored first, which needs the client secret (--secret-file or
-WEBEX_CLIENT_SECRET). With --json, prints orgId, appId, access_token, token_type and
-accessExpiresAt.
+WEBEX_CLIENT_SECRET). Without the secret the stored token is printed until it expires, with
+a warning on stderr once it nears expiry. With --json, prints orgId, appId, access_token,
+token_type and accessExpiresAt.
 
 Example:
   curl -H "Authorization: Bearer $(wxadmin token print --app APP_ID --org ORG_ID)" \\
@@ -173,14 +220,8 @@ Example:
     )
     .action(
       actionFor(io, async (context) => {
-        const app = requireAppOption(context, "the service app whose access token to print");
-        const org = context.options.org;
-        if (org === undefined) {
-          throw new InvalidInputError(`Missing --org: name the org whose access token to print, as a base64 Webex org id or a bare UUID.`);
-        }
-
         const store = openTokenStore(context);
-        const entry = await requireStoredEntry(store, app, parseOrgId(org));
+        const entry = await chooseEntryToPrint(context, store);
         const { provider } = await context.createServiceAppClient(store, entry);
         const accessToken = await provider.getAccessToken();
 
@@ -200,4 +241,37 @@ Example:
         });
       }),
     );
+}
+
+/**
+ * Chooses the stored pair that `token print` prints: the one of `--app` in `--org`, or, when
+ * either is left out, the only stored pair that matches the one given.
+ *
+ * @throws InvalidInputError (exit code 2) when several pairs match, listing their `--app` and
+ *   `--org` values; TokenRefreshError (exit code 3) when none does
+ */
+async function chooseEntryToPrint(context: CliContext, store: FileTokenStore): Promise<StoredToken> {
+  const app = context.options.app === undefined ? undefined : requireAppOption(context, "the service app whose access token to print");
+  const orgId = context.options.org === undefined ? undefined : parseOrgId(context.options.org);
+  if (app !== undefined && orgId !== undefined) {
+    return requireStoredEntry(store, app, orgId);
+  }
+
+  const matches = (await store.list()).filter(
+    (entry) => (app === undefined || isEntryOfApp(entry, app)) && (orgId === undefined || isSameId(entry.orgId, orgId)),
+  );
+  const filter = [app === undefined ? "" : ` of app ${app}`, orgId === undefined ? "" : ` in org ${orgId}`].join("");
+  if (matches.length === 1) {
+    return matches[0] as StoredToken;
+  }
+  if (matches.length === 0) {
+    throw new TokenRefreshError(
+      `No stored token${filter} in ${store.describe()}. A developer with the app's client secret fetches one with: ${fetchCommandFor(app ?? "APP_ID", orgId ?? "ORG_ID")}`,
+      { reason: "no_pair" },
+    );
+  }
+  const choices = matches.map((entry) => `  --app ${entryAppRef(entry)} --org ${entry.orgId}`);
+  throw new InvalidInputError(
+    `The ${store.describe()} holds ${matches.length} token pairs${filter}, so "wxadmin token print" needs --app and --org to select one of them:\n${choices.join("\n")}`,
+  );
 }
