@@ -204,8 +204,9 @@ export class SnapshotDb {
         if ((db.pragma("page_count", { simple: true }) as number) === 0) {
           // Only a new, empty file can take a page size. With 16 KiB pages instead of SQLite's
           // 4 KiB, the primary-key index has a quarter of the pages, so a commit rewrites fewer
-          // of them. Inserting the 170,678 objects of a 100,000-people backup in groups of 2,400
-          // took about a third less CPU time that way, in a test on a 2-core VM.
+          // of them. On a 2-core VM, inserting the 170,678 objects of a 100,000-people backup in
+          // groups of 2,400 took about a third less CPU time, and the whole backup about 4% less
+          // wall time and 35 MB less peak memory (RSS), over three runs each.
           db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
         }
         db.pragma("journal_mode = WAL");
