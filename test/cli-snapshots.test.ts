@@ -4,7 +4,7 @@
  * this process, each with its own temporary database.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -12,8 +12,8 @@ import { startEmulator, type DataChange, type Emulator } from "../src/emulator/i
 import { SnapshotDb } from "../src/storage/snapshot-db.js";
 import { CliRecorder, type CliRun } from "./helpers/cli-run.js";
 import { parseCsv } from "./helpers/csv-parse.js";
-import { craftedObjects, CRAFTED_EXPECTED, writeCraftedSnapshot } from "./helpers/crafted-snapshot.js";
-import { ORG_ID, person, webexId } from "./helpers/snapshot-fixtures.js";
+import { craftedObjects, CRAFTED_EXPECTED, CRAFTED_ORG_NAME, writeCraftedSnapshot } from "./helpers/crafted-snapshot.js";
+import { objectIdOf, ORG_ID, person, webexId } from "./helpers/snapshot-fixtures.js";
 
 let dir: string;
 let cli: CliRecorder;
@@ -61,6 +61,31 @@ function writeChangedPair(dbPath: string): { from: number; to: number } {
   springfield.address = { ...springfield.address, city: "Capital City" };
   const to = writeCraftedSnapshot(dbPath, objects, new Date("2026-01-16T08:00:00.000Z"));
   return { from, to };
+}
+
+/**
+ * Writes a crafted snapshot whose backup of `failedKind` stopped after its first two objects,
+ * so the snapshot is incomplete, and returns its id.
+ */
+function writeIncompleteSnapshot(dbPath: string, failedKind: string, startedAt = new Date("2026-01-16T08:00:00.000Z")): number {
+  const objects = craftedObjects();
+  const db = SnapshotDb.open(dbPath);
+  try {
+    const snapshot = db.createSnapshot({ id: ORG_ID, displayName: CRAFTED_ORG_NAME }, { kinds: Object.keys(objects), startedAt });
+    for (const [kind, values] of Object.entries(objects)) {
+      const stored = kind === failedKind ? values.slice(0, 2) : values;
+      db.insertObjects(snapshot.id, kind, stored.map((value) => ({ id: objectIdOf(kind, value), value })));
+      if (kind === failedKind) {
+        db.markKindFailed(snapshot.id, kind, "HTTP 503 on page 2");
+      } else {
+        db.markKindComplete(snapshot.id, kind);
+      }
+    }
+    db.finishSnapshot(snapshot.id, "incomplete", `${failedKind} failed`, new Date(startedAt.getTime() + 90_000));
+    return snapshot.id;
+  } finally {
+    db.close();
+  }
 }
 
 describe("snapshots list and show", () => {
@@ -190,6 +215,71 @@ describe("export command", () => {
     assert.match(run.stderr, /--excel-safe applies to --format csv only/);
   });
 
+  test("fails fast on a /proc path", { skip: process.platform !== "linux", timeout: 30_000 }, async () => {
+    // Node 20's recursive mkdir never settles under /proc, so a regression hangs until the kill.
+    const db = freshDbPath();
+    const id = writeCraftedSnapshot(db);
+    const run = await cli.run(["export", String(id), "--format", "json", "--out", "/proc/wxadmin-test-nope", "--db", db], { timeoutMs: 15_000 });
+    assertExit(run, 2);
+    assert.match(run.stderr, /Cannot create the export folder \/proc\/wxadmin-test-nope \(ENOENT: this file system does not allow a new folder there\)\. Pass a folder you can write to with --out\./);
+  });
+
+  test("rejects a file as --out", async () => {
+    const db = freshDbPath();
+    const id = writeCraftedSnapshot(db);
+    const file = join(dir, "out-is-a-file.txt");
+    await writeFile(file, "keep me");
+    const run = await cli.run(["export", String(id), "--format", "json", "--out", file, "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /The export folder .*out-is-a-file\.txt is a file, not a folder\. Pass the path of a new or empty folder with --out\./);
+    assert.doesNotMatch(run.stderr, /EEXIST/);
+    assert.equal(await readFile(file, "utf8"), "keep me");
+  });
+
+  test("rejects a used folder without --force", async () => {
+    const db = freshDbPath();
+    const id = writeCraftedSnapshot(db);
+    const out = join(dir, "export-reused");
+    assertExit(await cli.run(["export", String(id), "--format", "json", "--out", out, "--db", db]), 0);
+
+    const again = await cli.run(["export", String(id), "--format", "json", "--kinds", "licenses", "--out", out, "--db", db]);
+    assertExit(again, 2);
+    assert.match(again.stderr, /The export folder .*export-reused is not empty: it contains autoAttendants\.json, callQueues\.json, callingLocations\.json and 6 more\. Pass --force/);
+    assert.equal((await readdir(out)).length, 9);
+  });
+
+  test("--force replaces the earlier export", async () => {
+    const db = freshDbPath();
+    const id = writeCraftedSnapshot(db);
+    const out = join(dir, "export-forced");
+    assertExit(await cli.run(["export", String(id), "--format", "json", "--out", out, "--db", db]), 0);
+    await writeFile(join(out, "notes.txt"), "mine");
+
+    const run = await cli.run(["export", String(id), "--format", "json", "--kinds", "licenses", "--out", out, "--force", "--db", db]);
+    assertExit(run, 0);
+    assert.deepEqual((await readdir(out)).sort(), ["licenses.json", "manifest.json", "notes.txt"]);
+    assert.match(run.stderr, /^Deleted 7 files of the earlier export that this one does not rewrite: people\.json, locations\.json, /m);
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8"));
+    assert.deepEqual(manifest.files.map((file: { file: string }) => file.file), ["licenses.json"]);
+  });
+
+  test("warns about unfinished kinds", async () => {
+    const db = freshDbPath();
+    const id = writeIncompleteSnapshot(db, "people");
+    const out = join(dir, "export-incomplete");
+    const run = await cli.run(["export", String(id), "--format", "json", "--out", out, "--db", db]);
+    assertExit(run, 0);
+    assert.match(
+      run.stderr,
+      /^wxadmin: warning: Snapshot 1 is incomplete: the backup did not finish people, so its file contains only the objects read before it stopped\. Resume the backup with "wxadmin backup --resume 1", then export again\.$/m,
+    );
+    assert.equal(JSON.parse(await readFile(join(out, "people.json"), "utf8")).length, 2);
+
+    const complete = await cli.run(["export", String(id), "--format", "json", "--kinds", "licenses", "--out", join(dir, "export-incomplete-licenses"), "--db", db]);
+    assertExit(complete, 0);
+    assert.doesNotMatch(complete.stderr, /warning/);
+  });
+
   test("requires --format", async () => {
     const run = await cli.run(["export", "1", "--out", dir, "--db", freshDbPath()]);
     assertExit(run, 2);
@@ -226,6 +316,93 @@ describe("diff command", () => {
     assert.match(run.stdout, /^ {2}- Carol Chen \(/m);
     assert.match(run.stdout, /^ {6}title: \(absent\) -> "Team Lead"$/m);
     assert.match(run.stdout, /^ {6}address\.city: "Springfield" -> "Capital City"$/m);
+  });
+
+  test("compares only kinds of both snapshots", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const licenses = craftedObjects().licenses ?? [];
+    const professional = licenses[0];
+    assert.ok(professional);
+    professional.totalUnits = 20;
+    writeCraftedSnapshot(db, { licenses }, new Date("2026-01-16T08:00:00.000Z"));
+
+    const diff = parseJson(await cli.run(["diff", "--db", db, "--json"]));
+    assert.equal(diff.from.id, 1);
+    assert.equal(diff.to.id, 2);
+    assert.deepEqual(Object.keys(diff.byKind), ["licenses"]);
+    assert.deepEqual(diff.byKind.licenses.changed[0].fields, [{ path: "totalUnits", before: 10, after: 20 }]);
+    assert.deepEqual(
+      diff.notCompared.map((skipped: { kind: string }) => skipped.kind),
+      ["people", "locations", "callingLocations", "numbers", "callQueues", "huntGroups", "autoAttendants"],
+    );
+    assert.deepEqual(diff.notCompared[0], { kind: "people", from: "complete", to: "missing", reason: "not in snapshot 2 (backed up with --kinds)" });
+
+    const text = await cli.run(["diff", "--db", db]);
+    assertExit(text, 0);
+    assert.match(text.stdout, /^Compared 1 kind: licenses\nNot compared:\n {2}people: not in snapshot 2 \(backed up with --kinds\)\n/m);
+    assert.match(text.stdout, /^ {2}numbers: not in snapshot 2 \(backed up with --kinds\)$/m);
+    assert.match(text.stdout, /^licenses: 0 added, 0 removed, 1 changed, 3 unchanged$/m);
+    assert.doesNotMatch(text.stdout, /^people: /m);
+  });
+
+  test("leaves out unfinished kinds", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const to = writeIncompleteSnapshot(db, "people");
+    const run = await cli.run(["diff", "1", String(to), "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /^ {2}people: incomplete in snapshot 2 \(its backup of the kind did not finish\)$/m);
+    assert.doesNotMatch(run.stdout, /^people: /m);
+    assert.match(run.stderr, /^wxadmin: warning: Snapshot 2 is incomplete, so kinds its backup did not finish are not compared: people\.$/m);
+  });
+
+  test("warns when nothing is compared", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db, { licenses: craftedObjects().licenses ?? [] });
+    writeCraftedSnapshot(db, { numbers: craftedObjects().numbers ?? [] }, new Date("2026-01-16T08:00:00.000Z"));
+    const run = await cli.run(["diff", "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /^Compared no kinds$/m);
+    assert.doesNotMatch(run.stdout, /No differences/);
+    assert.match(run.stderr, /Snapshots 1 and 2 have no kind that both read completely, so nothing was compared\./);
+  });
+
+  test("warns when the newer snapshot is first", async () => {
+    const db = freshDbPath();
+    const { from, to } = writeChangedPair(db);
+    const run = await cli.run(["diff", String(to), String(from), "--db", db]);
+    assertExit(run, 0);
+    assert.match(
+      run.stderr,
+      /^wxadmin: warning: Snapshot 2 \(2026-01-16 08:00 UTC\) is newer than snapshot 1 \(2026-01-15 08:00 UTC\), so this diff runs from newer to older: .* run "wxadmin diff 1 2"\.$/m,
+    );
+    assert.match(run.stdout, /^people: 1 added, 1 removed, 1 changed, 2 unchanged$/m);
+
+    const inOrder = await cli.run(["diff", String(from), String(to), "--db", db]);
+    assertExit(inOrder, 0);
+    assert.equal(inOrder.stderr, "");
+  });
+
+  test("rejects an unknown ignored kind", async () => {
+    const db = freshDbPath();
+    writeChangedPair(db);
+    const run = await cli.run(["diff", "--db", db, "--ignore", "bogus:x"]);
+    assertExit(run, 2);
+    assert.match(
+      run.stderr,
+      /Invalid ignored field "bogus:x": bogus is not a kind\. The kinds are people, licenses, locations, callingLocations, numbers, callQueues, huntGroups, autoAttendants, callQueueAgents\./,
+    );
+  });
+
+  test("prints counts with thousands separators", async () => {
+    const db = freshDbPath();
+    const people = Array.from({ length: 1_200 }, (_, index) => person(`Person Number${index}`));
+    writeCraftedSnapshot(db, { people });
+    writeCraftedSnapshot(db, { people }, new Date("2026-01-16T08:00:00.000Z"));
+    const run = await cli.run(["diff", "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /^people: 0 added, 0 removed, 0 changed, 1,200 unchanged$/m);
   });
 
   test("leaves out ignored fields", async () => {

@@ -115,17 +115,39 @@ describe("compareObjectIds", () => {
 });
 
 describe("diffSources", () => {
-  test("covers kinds of either side", async () => {
+  test("compares only kinds of both sides", async () => {
     const springfield = location("Springfield");
     const alice = person("Alice Adams");
     const before = memorySource({ locations: [springfield] });
     const after = memorySource({ locations: [springfield], people: [alice] });
 
     const diff = await diffSources(before, after);
-    assert.deepEqual(Object.keys(diff.byKind), ["people", "locations"]);
-    assert.equal(diff.byKind.people?.added[0]?.name, "Alice Adams");
+    assert.deepEqual(Object.keys(diff.byKind), ["locations"]);
     assert.equal(diff.byKind.locations?.unchanged, 1);
-    assert.equal(isEmptyDiff(diff), false);
+    assert.deepEqual(diff.notCompared, [{ kind: "people", from: "missing", to: "complete", reason: "not in the older snapshot (backed up with --kinds)" }]);
+    assert.equal(isEmptyDiff(diff), true);
+  });
+
+  test("skips kinds incomplete on a side", async () => {
+    const objects = { people: [person("Alice Adams")], locations: [location("Springfield")] };
+    const diff = await diffSources(memorySource(objects), memorySource({ ...objects, people: [] }, ["people"]), {}, { from: "snapshot 4", to: "snapshot 5" });
+    assert.deepEqual(Object.keys(diff.byKind), ["locations"]);
+    assert.deepEqual(diff.notCompared, [
+      { kind: "people", from: "complete", to: "incomplete", reason: "incomplete in snapshot 5 (its backup of the kind did not finish)" },
+    ]);
+  });
+
+  test("names both sides of a skipped kind", async () => {
+    const diff = await diffSources(memorySource({ people: [] }, ["people"]), memorySource({}), {}, { from: "snapshot 4", to: "snapshot 5" });
+    assert.deepEqual(diff.notCompared.map((skipped) => skipped.reason), [
+      "incomplete in snapshot 4 (its backup of the kind did not finish) and not in snapshot 5 (backed up with --kinds)",
+    ]);
+  });
+
+  test("compares an empty complete kind", async () => {
+    const diff = await diffSources(memorySource({ people: [] }), memorySource({ people: [person("Alice Adams")] }));
+    assert.deepEqual(diff.notCompared, []);
+    assert.equal(diff.byKind.people?.added[0]?.name, "Alice Adams");
   });
 
   test("applies ignore rules per kind", async () => {
@@ -156,6 +178,27 @@ describe("parseIgnoreFields", () => {
         ["locations", ["address.city"]],
       ],
     );
+  });
+
+  test("rejects an unknown kind", async () => {
+    const source = memorySource({ people: [] });
+    await assert.rejects(diffSources(source, source, { ignoreFields: ["bogus:x"] }), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.match(error.message, /^Invalid ignored field "bogus:x": bogus is not a kind\. The kinds are people, licenses, locations, /);
+      return true;
+    });
+  });
+
+  test("accepts a backup kind absent from both sides", async () => {
+    const source = memorySource({ people: [] });
+    const diff = await diffSources(source, source, { ignoreFields: ["numbers:owner"] });
+    assert.deepEqual(Object.keys(diff.byKind), ["people"]);
+  });
+
+  test("accepts a kind of a source only", async () => {
+    const source = memorySource({ devices: [{ id: "d1" }] });
+    const diff = await diffSources(source, source, { ignoreFields: ["devices:lastSeen"] });
+    assert.deepEqual(Object.keys(diff.byKind), ["devices"]);
   });
 
   test("rejects a rule without a kind", () => {

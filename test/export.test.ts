@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -110,9 +110,9 @@ describe("exportSnapshot json", () => {
       assert.equal((manifest.snapshot as { orgId: string }).orgId, ORG_ID);
       assert.equal(manifest.format, "json");
       assert.deepEqual(manifest.files, [
-        { kind: "people", file: "people.json", count: 3 },
-        { kind: "locations", file: "locations.json", count: 1 },
-        { kind: "numbers", file: "numbers.json", count: 2 },
+        { kind: "people", file: "people.json", count: 3, complete: true },
+        { kind: "locations", file: "locations.json", count: 1, complete: true },
+        { kind: "numbers", file: "numbers.json", count: 2, complete: true },
       ]);
       assert.deepEqual((await readdir(outDir)).sort(), ["locations.json", "manifest.json", "numbers.json", "people.json"]);
     } finally {
@@ -288,11 +288,22 @@ describe("exportSource errors", () => {
   test("names a folder it cannot create", async () => {
     const blocker = path.join(folder, "a-file");
     await writeFile(blocker, "x");
-    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir: path.join(blocker, "out") }), (error: unknown) => {
+    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir: path.join(blocker, "out", "deeper") }), (error: unknown) => {
       assert.ok(error instanceof InvalidInputError);
-      assert.match(error.message, /Cannot create the export folder .*a-file\/out/);
+      assert.match(error.message, /^Cannot create the export folder .*a-file\/out\/deeper: .*a-file is a file, not a folder\. Pass the path of a new or empty folder with --out\.$/);
       return true;
     });
+  });
+
+  test("rejects a file as the folder", async () => {
+    const file = path.join(folder, "plain-file");
+    await writeFile(file, "keep me");
+    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir: file }), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.match(error.message, /^The export folder .*plain-file is a file, not a folder\./);
+      return true;
+    });
+    assert.equal(await readFile(file, "utf8"), "keep me");
   });
 
   test("rejects an unknown snapshot", async () => {
@@ -302,5 +313,106 @@ describe("exportSource errors", () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe("exportSource folders", () => {
+  test("creates missing parent folders", async () => {
+    const outDir = path.join(folder, "new-parent", "child", "out");
+    await exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir });
+    assert.deepEqual((await readdir(outDir)).sort(), ["manifest.json", "people.json"]);
+  });
+
+  test("writes into an empty folder", async () => {
+    const outDir = path.join(folder, "empty-existing");
+    await mkdir(outDir);
+    await exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir });
+    assert.deepEqual((await readdir(outDir)).sort(), ["manifest.json", "people.json"]);
+  });
+
+  test("rejects a folder that is not empty", async () => {
+    const outDir = path.join(folder, "not-empty");
+    await mkdir(outDir);
+    await writeFile(path.join(outDir, "people.json"), "not an export");
+    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir }), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.match(error.message, /^The export folder .*not-empty is not empty: it contains people\.json\. Pass --force to replace an earlier export there/);
+      return true;
+    });
+    assert.equal(await readFile(path.join(outDir, "people.json"), "utf8"), "not an export");
+  });
+
+  test("overwrite deletes only files of the earlier export", async () => {
+    const outDir = path.join(folder, "reused");
+    await exportSource(memorySource({ people: awkwardPeople, locations: [location("Springfield")] }), { id: 1 }, { format: "json", outDir });
+    await writeFile(path.join(outDir, "notes.txt"), "mine");
+    await writeFile(path.join(outDir, "numbers.json"), "mine too");
+
+    const result = await exportSource(memorySource({ locations: [location("Springfield")] }), { id: 2 }, { format: "csv", outDir, overwrite: true });
+    assert.deepEqual((await readdir(outDir)).sort(), ["locations.csv", "manifest.json", "notes.txt", "numbers.json"]);
+    assert.deepEqual(result.removedFiles.map((file) => path.basename(file)).sort(), ["locations.json", "people.json"]);
+    assert.equal(await readFile(path.join(outDir, "notes.txt"), "utf8"), "mine");
+    assert.equal(await readFile(path.join(outDir, "numbers.json"), "utf8"), "mine too");
+    const manifest = JSON.parse(await readFile(path.join(outDir, MANIFEST_FILE), "utf8")) as ExportManifest;
+    assert.deepEqual(manifest.files.map((file) => file.file), ["locations.csv"]);
+  });
+
+  test("overwrite replaces files of the same names", async () => {
+    const outDir = path.join(folder, "same-names");
+    await exportSource(memorySource({ people: awkwardPeople }), { id: 1 }, { format: "json", outDir });
+    const result = await exportSource(memorySource({ people: [person("Dan Diaz")] }), { id: 2 }, { format: "json", outDir, overwrite: true });
+    assert.deepEqual(result.removedFiles, []);
+    const people = JSON.parse(await readFile(path.join(outDir, "people.json"), "utf8")) as Array<{ displayName: string }>;
+    assert.deepEqual(people.map((entry) => entry.displayName), ["Dan Diaz"]);
+  });
+
+  test("overwrite keeps a folder without a manifest", async () => {
+    const outDir = path.join(folder, "foreign-files");
+    await mkdir(outDir);
+    await writeFile(path.join(outDir, "readme.txt"), "mine");
+    await exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir, overwrite: true });
+    assert.deepEqual((await readdir(outDir)).sort(), ["manifest.json", "people.json", "readme.txt"]);
+  });
+
+  test("overwrite rejects a manifest naming other paths", async () => {
+    const parent = path.join(folder, "escape");
+    const outDir = path.join(parent, "out");
+    await mkdir(outDir, { recursive: true });
+    await writeFile(path.join(parent, "victim.txt"), "keep me");
+    await writeFile(path.join(outDir, MANIFEST_FILE), JSON.stringify({ files: [{ kind: "people", file: "../victim.txt", count: 1 }] }));
+
+    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir, overwrite: true }), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.match(error.message, /manifest\.json is not the manifest of a wxadmin export \(the file entry "\.\.\/victim\.txt" is not a plain file name\)/);
+      return true;
+    });
+    assert.equal(await readFile(path.join(parent, "victim.txt"), "utf8"), "keep me");
+    assert.deepEqual(await readdir(outDir), [MANIFEST_FILE]);
+  });
+
+  test("overwrite rejects a manifest that is not JSON", async () => {
+    const outDir = path.join(folder, "broken-manifest");
+    await mkdir(outDir);
+    await writeFile(path.join(outDir, MANIFEST_FILE), "{ not json");
+    await assert.rejects(exportSource(memorySource({ people: [] }), { id: 1 }, { format: "json", outDir, overwrite: true }), /is not the manifest of a wxadmin export \(invalid JSON: /);
+    assert.equal(await readFile(path.join(outDir, MANIFEST_FILE), "utf8"), "{ not json");
+  });
+
+  test("marks files of unfinished kinds", async () => {
+    const outDir = path.join(folder, "unfinished");
+    const result = await exportSource(memorySource({ people: awkwardPeople, locations: [] }, ["people"]), { id: 1 }, { format: "json", outDir });
+    assert.deepEqual(
+      result.files.map((file) => [file.kind, file.complete]),
+      [
+        ["people", false],
+        ["locations", true],
+      ],
+    );
+    const manifest = JSON.parse(await readFile(path.join(outDir, MANIFEST_FILE), "utf8")) as ExportManifest;
+    assert.deepEqual(manifest.files.map((file) => [file.file, file.complete]), [
+      ["people.json", false],
+      ["locations.json", true],
+    ]);
+    assert.equal(JSON.parse(await readFile(path.join(outDir, "people.json"), "utf8")).length, 3);
   });
 });

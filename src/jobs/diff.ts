@@ -1,10 +1,12 @@
 /**
  * What changed between two snapshots: per kind, the objects added and removed and, for objects
  * in both, the changed fields. Both sides are read as id-ordered streams and merged, so only the
- * differences are held in memory, never a whole snapshot.
+ * differences are held in memory, never a whole snapshot. Only kinds that both snapshots read
+ * completely are compared, and the others are listed as not compared, with the reason.
  */
 import type { Snapshot, SnapshotDb } from "../storage/snapshot-db.js";
 import { InvalidInputError } from "../transport/errors.js";
+import { BACKUP_KINDS } from "./backup-kinds.js";
 import {
   compareObjectIds,
   describeObject,
@@ -58,9 +60,32 @@ export interface DiffOptions {
   ignoreFields?: string[];
 }
 
-/** The differences between two snapshot sources, by kind in `sortKinds` order. */
+/** How much of a kind a snapshot contains: the whole list, part of it, or nothing because the backup did not read it. */
+export type KindCoverage = "complete" | "incomplete" | "missing";
+
+/** A kind left out of the comparison because one of the snapshots lacks it or contains only part of it. */
+export interface SkippedKind {
+  kind: string;
+  /** The kind's coverage in the older snapshot. */
+  from: KindCoverage;
+  /** The kind's coverage in the newer snapshot. */
+  to: KindCoverage;
+  /** The reason the kind was not compared, such as `not in snapshot 5 (backed up with --kinds)`. */
+  reason: string;
+}
+
+/** The differences between two snapshot sources. */
 export interface SourceDiff {
+  /** The compared kinds, in `sortKinds` order: those that both sources read completely. */
   byKind: Record<string, KindDiff>;
+  /** The kinds of either source that were not compared, in `sortKinds` order. */
+  notCompared: SkippedKind[];
+}
+
+/** Names of the two sides in the reasons of `SkippedKind`, such as "snapshot 4". */
+export interface DiffSideNames {
+  from: string;
+  to: string;
 }
 
 /** The differences between two snapshots of one org. */
@@ -83,22 +108,64 @@ export async function diffSnapshots(db: SnapshotDb, fromId: number, toId: number
       `Snapshots ${fromId} and ${toId} belong to different orgs (${from.orgId} and ${to.orgId}); diff compares two snapshots of one org.`,
     );
   }
-  const diff = await diffSources(snapshotSource(db, fromId), snapshotSource(db, toId), options);
-  return { from, to, byKind: diff.byKind };
+  const names = { from: `snapshot ${fromId}`, to: `snapshot ${toId}` };
+  const diff = await diffSources(snapshotSource(db, fromId), snapshotSource(db, toId), options, names);
+  return { from, to, ...diff };
 }
 
 /**
- * Compares the objects of `before` and `after`, kind by kind, over the union of their kinds.
+ * Compares the objects of `before` and `after`, kind by kind, over the kinds that both read
+ * completely. A kind that one side lacks or contains only in part goes to `notCompared` instead,
+ * because comparing it would report every object the backup did not read as added or removed.
+ * `names` name the two sides in the reasons.
  *
- * @throws InvalidInputError when an ignore rule is malformed or a source yields ids out of order
+ * @throws InvalidInputError when an ignore rule is malformed or names an unknown kind, or a
+ *   source yields ids out of order
  */
-export async function diffSources(before: SnapshotSource, after: SnapshotSource, options: DiffOptions = {}): Promise<SourceDiff> {
-  const ignored = parseIgnoreFields(options.ignoreFields ?? []);
+export async function diffSources(
+  before: SnapshotSource,
+  after: SnapshotSource,
+  options: DiffOptions = {},
+  names: DiffSideNames = { from: "the older snapshot", to: "the newer snapshot" },
+): Promise<SourceDiff> {
+  const kinds = sortKinds([...before.kinds(), ...after.kinds()]);
+  const ignored = parseIgnoreFields(options.ignoreFields ?? [], sortKinds([...BACKUP_KINDS, ...kinds]));
   const byKind: Record<string, KindDiff> = {};
-  for (const kind of sortKinds([...before.kinds(), ...after.kinds()])) {
+  const notCompared: SkippedKind[] = [];
+  for (const kind of kinds) {
+    const from = readCoverage(before, kind);
+    const to = readCoverage(after, kind);
+    if (from !== "complete" || to !== "complete") {
+      notCompared.push({ kind, from, to, reason: describeSkipReason(from, to, names) });
+      continue;
+    }
     byKind[kind] = await diffObjectStreams(kind, before.objects(kind), after.objects(kind), ignored.get(kind) ?? []);
   }
-  return { byKind };
+  return { byKind, notCompared };
+}
+
+function readCoverage(source: SnapshotSource, kind: string): KindCoverage {
+  if (!source.kinds().includes(kind)) {
+    return "missing";
+  }
+  return source.isKindComplete(kind) ? "complete" : "incomplete";
+}
+
+/** Joins the reasons of both sides, such as `not in snapshot 5 (backed up with --kinds)`. */
+function describeSkipReason(from: KindCoverage, to: KindCoverage, names: DiffSideNames): string {
+  const reasons: string[] = [];
+  for (const [coverage, name] of [
+    [from, names.from],
+    [to, names.to],
+  ] as const) {
+    if (coverage === "missing") {
+      // Every backup reads all kinds unless --kinds (or the SDK's `kinds` option) names fewer.
+      reasons.push(`not in ${name} (backed up with --kinds)`);
+    } else if (coverage === "incomplete") {
+      reasons.push(`incomplete in ${name} (its backup of the kind did not finish)`);
+    }
+  }
+  return reasons.join(" and ");
 }
 
 /**
@@ -221,11 +288,12 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Groups `KIND:PATH` rules by kind.
+ * Groups `KIND:PATH` rules by kind. With `knownKinds`, a rule for any other kind is rejected,
+ * so a misspelt kind fails instead of silently ignoring nothing.
  *
- * @throws InvalidInputError for a rule without a kind or a path
+ * @throws InvalidInputError for a rule without a kind or a path, or of an unknown kind
  */
-export function parseIgnoreFields(rules: string[]): Map<string, string[]> {
+export function parseIgnoreFields(rules: string[], knownKinds?: readonly string[]): Map<string, string[]> {
   const byKind = new Map<string, string[]>();
   for (const rule of rules) {
     const separator = rule.indexOf(":");
@@ -233,6 +301,9 @@ export function parseIgnoreFields(rules: string[]): Map<string, string[]> {
     const path = rule.slice(separator + 1).trim();
     if (separator <= 0 || kind === "" || path === "") {
       throw new InvalidInputError(`Invalid ignored field "${rule}": expected KIND:PATH, such as people:lastActivity or locations:address.city.`);
+    }
+    if (knownKinds !== undefined && !knownKinds.includes(kind)) {
+      throw new InvalidInputError(`Invalid ignored field "${rule}": ${kind} is not a kind. The kinds are ${knownKinds.join(", ")}.`);
     }
     byKind.set(kind, [...(byKind.get(kind) ?? []), path]);
   }
@@ -244,7 +315,7 @@ export function countKindDiff(diff: KindDiff): { added: number; removed: number;
   return { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length, unchanged: diff.unchanged };
 }
 
-/** True when no kind has an added, removed or changed object. */
+/** True when no compared kind has an added, removed or changed object. */
 export function isEmptyDiff(diff: SourceDiff): boolean {
   return Object.values(diff.byKind).every((kind) => kind.added.length === 0 && kind.removed.length === 0 && kind.changed.length === 0);
 }

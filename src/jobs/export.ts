@@ -11,15 +11,20 @@
  *   against spreadsheet formula injection instead, at the cost of that round trip.
  *
  * Files are written under a temporary name and renamed when complete, so a failed export never
- * leaves a truncated file under the final name.
+ * leaves a truncated file under the final name. The manifest is written last, so a folder with
+ * a manifest contains a finished export.
+ *
+ * The folder must be new or empty. With `overwrite`, an earlier export in it is replaced: the
+ * files its manifest lists are deleted or rewritten, and every other file is kept.
  */
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Snapshot, SnapshotDb } from "../storage/snapshot-db.js";
 import { InvalidInputError } from "../transport/errors.js";
+import { claimFolder, createFolder, MANIFEST_FILE, removeFile } from "./export-folder.js";
 import { isPlainRecord, snapshotSource, type SnapshotSource, type StoredObject } from "./snapshot-source.js";
 
 /** Export file formats. */
@@ -28,8 +33,14 @@ export type ExportFormat = "json" | "csv";
 /** Options of `exportSnapshot`. */
 export interface ExportOptions {
   format: ExportFormat;
-  /** Folder for the files; created when missing. Files of the same names are replaced. */
+  /** Folder for the files; created when missing. It must be empty unless `overwrite` is set. */
   outDir: string;
+  /**
+   * Replace an earlier export in a folder that is not empty: delete its manifest.json and the
+   * files it lists that this export does not rewrite, keep every other file, then write.
+   * Default false: a folder that contains anything is rejected.
+   */
+  overwrite?: boolean;
   /** Kinds to export. Default: every kind of the snapshot. */
   kinds?: string[];
   /**
@@ -48,12 +59,16 @@ export interface ExportedFile {
   path: string;
   /** Objects written. */
   count: number;
+  /** False when the backup of the kind did not finish, so the file contains only the objects read before it stopped. */
+  complete: boolean;
 }
 
 /** The files an export wrote. */
 export interface ExportResult {
   manifestPath: string;
   files: ExportedFile[];
+  /** Files of an earlier export in the folder that this one deleted, because it does not rewrite them. */
+  removedFiles: string[];
 }
 
 /** The manifest written next to the exported files. */
@@ -63,17 +78,17 @@ export interface ExportManifest {
   /** CSV exports only: whether cells were written with the `excelSafe` quote prefix. */
   excelSafe?: boolean;
   exportedAt: string;
-  files: Array<{ kind: string; file: string; count: number }>;
+  /** The written files by name within the folder; `complete` is false for a kind whose backup did not finish. */
+  files: Array<{ kind: string; file: string; count: number; complete: boolean }>;
 }
 
-/** Name of the manifest file in the export folder. */
-export const MANIFEST_FILE = "manifest.json";
+export { MANIFEST_FILE };
 
 /**
  * Exports snapshot `snapshotId` of `db`.
  *
  * @throws InvalidInputError when the snapshot does not exist, the format is unknown, a kind is
- *   not in the snapshot, or the folder cannot be written
+ *   not in the snapshot, or the folder is not empty (without `overwrite`) or cannot be written
  */
 export async function exportSnapshot(db: SnapshotDb, snapshotId: number, options: ExportOptions): Promise<ExportResult> {
   const snapshot = db.requireSnapshot(snapshotId);
@@ -84,7 +99,7 @@ export async function exportSnapshot(db: SnapshotDb, snapshotId: number, options
  * Exports the objects of `source`; `snapshot` is written into the manifest as given.
  *
  * @throws InvalidInputError for an unknown format or kind, `excelSafe` with JSON, or a folder
- *   that cannot be written
+ *   that is not empty (without `overwrite`) or cannot be written
  */
 export async function exportSource(
   source: SnapshotSource,
@@ -100,13 +115,31 @@ export async function exportSource(
   }
   const kinds = chooseKinds(source, options.kinds);
   await createFolder(options.outDir);
+  const earlierFiles = await claimFolder(options.outDir, options.overwrite === true);
+  const manifestPath = path.join(options.outDir, MANIFEST_FILE);
+  const fileNames = new Map(kinds.map((kind) => [kind, `${kind}.${options.format}`]));
+
+  // The earlier manifest goes first, so a failure below cannot leave a folder that claims to
+  // contain the earlier export. Its files that this export does not rewrite go before writing, so
+  // after a failure the folder contains only files of this export and a rerun replaces them all.
+  const removedFiles: string[] = [];
+  const rewritten = new Set(fileNames.values());
+  if (earlierFiles.length > 0) {
+    await removeFile(manifestPath);
+  }
+  for (const name of earlierFiles) {
+    const file = path.join(options.outDir, name);
+    if (name !== MANIFEST_FILE && !rewritten.has(name) && (await removeFile(file))) {
+      removedFiles.push(file);
+    }
+  }
 
   const files: ExportedFile[] = [];
-  for (const kind of kinds) {
-    const file = path.join(options.outDir, `${kind}.${options.format}`);
+  for (const [kind, name] of fileNames) {
+    const file = path.join(options.outDir, name);
     const count =
       options.format === "json" ? await writeAtomically(file, jsonLines(source.objects(kind))) : await writeCsvFile(file, source, kind, excelSafe);
-    files.push({ kind, path: file, count });
+    files.push({ kind, path: file, count, complete: source.isKindComplete(kind) });
   }
 
   const manifest: ExportManifest = {
@@ -114,11 +147,10 @@ export async function exportSource(
     format: options.format,
     ...(options.format === "csv" ? { excelSafe } : {}),
     exportedAt: new Date().toISOString(),
-    files: files.map((file) => ({ kind: file.kind, file: path.basename(file.path), count: file.count })),
+    files: files.map((file) => ({ kind: file.kind, file: path.basename(file.path), count: file.count, complete: file.complete })),
   };
-  const manifestPath = path.join(options.outDir, MANIFEST_FILE);
   await writeAtomically(manifestPath, textChunks(`${JSON.stringify(manifest, null, 2)}\n`));
-  return { manifestPath, files };
+  return { manifestPath, files, removedFiles };
 }
 
 function chooseKinds(source: SnapshotSource, requested: string[] | undefined): string[] {
@@ -131,16 +163,6 @@ function chooseKinds(source: SnapshotSource, requested: string[] | undefined): s
     throw new InvalidInputError(`The snapshot has no kind ${unknown.join(", ")}; its kinds are ${available.join(", ")}.`);
   }
   return requested;
-}
-
-async function createFolder(folder: string): Promise<void> {
-  try {
-    await mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw new InvalidInputError(`Cannot create the export folder ${folder}: ${(error as Error).message}. Pass a writable folder with --out.`, {
-      cause: error,
-    });
-  }
 }
 
 // ---- JSON ----

@@ -1,14 +1,15 @@
 /**
  * `wxadmin diff [A B]`: what changed between two snapshots of one org, per kind, down to the
- * field. Without ids it compares the two newest complete snapshots of the org.
+ * field. Without ids it compares the two newest complete snapshots of the org. Only kinds that
+ * both snapshots read completely are compared, and the output names the others.
  */
 import type { Command } from "commander";
 import { countKindDiff, diffSnapshots, isEmptyDiff, type FieldChange, type SnapshotDiff } from "../../jobs/diff.js";
-import type { SnapshotDb } from "../../storage/snapshot-db.js";
+import type { Snapshot, SnapshotDb } from "../../storage/snapshot-db.js";
 import { InvalidInputError } from "../../transport/errors.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { collectList } from "../options.js";
-import { formatInstant } from "../render.js";
+import { formatCount, formatInstant } from "../render.js";
 import { chooseStoredOrg, DB_OPTION_HELP, describeSnapshotOrg, parseSnapshotId, takeOfflineOptions, withSnapshotDb, type DbCommandOptions } from "./snapshots.js";
 
 interface DiffCommandOptions extends DbCommandOptions {
@@ -34,6 +35,9 @@ export function registerDiffCommand(program: Command, io: CliIo): void {
       "after",
       `
 Without snapshot ids, --org picks the org (needed only when the database holds several).
+Only kinds that both snapshots read completely are compared. A kind that one snapshot lacks
+(a backup with --kinds) or holds only in part (an incomplete backup) is listed as not
+compared, with the reason, rather than shown as added or removed.
 Arrays such as licenses or emails count as changed only when their elements differ, not
 when Webex lists them in another order.
 
@@ -46,6 +50,14 @@ Examples:
         await withSnapshotDb(context, options, async (db) => {
           const [fromId, toId] = chooseSnapshots(context, db, args);
           const diff = await diffSnapshots(db, fromId, toId, { ignoreFields: options.ignore });
+          if (isNewerSnapshot(diff.from, diff.to)) {
+            context.warn(
+              `Snapshot ${fromId} (${formatInstant(new Date(diff.from.startedAt))}) is newer than snapshot ${toId} (${formatInstant(new Date(diff.to.startedAt))}), ` +
+                `so this diff runs from newer to older: objects added since show as removed, and removed ones as added. ` +
+                `To compare from older to newer, run "wxadmin diff ${toId} ${fromId}".`,
+            );
+          }
+          warnAboutSkippedKinds(context, diff);
           if (context.isJson) {
             context.printJson(diff);
             return;
@@ -82,20 +94,48 @@ function chooseSnapshots(context: CliContext, db: SnapshotDb, args: string[]): [
   return [older.id, newer.id];
 }
 
+/** True when `a` was taken after `b`: a later start time, or the same one and a higher id. */
+function isNewerSnapshot(a: Snapshot, b: Snapshot): boolean {
+  const difference = Date.parse(a.startedAt) - Date.parse(b.startedAt);
+  return difference > 0 || (difference === 0 && a.id > b.id);
+}
+
+/** Warns on stderr when kinds were left out because a snapshot is incomplete, or when no kind could be compared. */
+function warnAboutSkippedKinds(context: CliContext, diff: SnapshotDiff): void {
+  for (const [snapshot, side] of [
+    [diff.from, "from"],
+    [diff.to, "to"],
+  ] as const) {
+    const unfinished = diff.notCompared.filter((skipped) => skipped[side] === "incomplete").map((skipped) => skipped.kind);
+    if (unfinished.length > 0) {
+      context.warn(`Snapshot ${snapshot.id} is ${snapshot.status}, so kinds its backup did not finish are not compared: ${unfinished.join(", ")}.`);
+    }
+  }
+  if (Object.keys(diff.byKind).length === 0) {
+    context.warn(`Snapshots ${diff.from.id} and ${diff.to.id} have no kind that both read completely, so nothing was compared.`);
+  }
+}
+
 function printDiff(context: CliContext, diff: SnapshotDiff): void {
+  const compared = Object.keys(diff.byKind);
   const lines = [
     `Changes in ${describeSnapshotOrg(diff.to)}`,
     `from snapshot ${diff.from.id} (${formatInstant(new Date(diff.from.startedAt))}) to snapshot ${diff.to.id} (${formatInstant(new Date(diff.to.startedAt))})`,
+    compared.length === 0 ? "Compared no kinds" : `Compared ${compared.length} kind${compared.length === 1 ? "" : "s"}: ${compared.join(", ")}`,
   ];
-  for (const snapshot of [diff.from, diff.to]) {
-    if (snapshot.status !== "complete") {
-      context.warn(`Snapshot ${snapshot.id} is ${snapshot.status}, so objects of its unfinished kinds show as added or removed.`);
+  if (diff.notCompared.length > 0) {
+    lines.push("Not compared:");
+    for (const skipped of diff.notCompared) {
+      lines.push(`  ${skipped.kind}: ${skipped.reason}`);
     }
   }
 
   for (const [kind, kindDiff] of Object.entries(diff.byKind)) {
     const counts = countKindDiff(kindDiff);
-    lines.push("", `${kind}: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed, ${counts.unchanged} unchanged`);
+    lines.push(
+      "",
+      `${kind}: ${formatCount(counts.added)} added, ${formatCount(counts.removed)} removed, ${formatCount(counts.changed)} changed, ${formatCount(counts.unchanged)} unchanged`,
+    );
     for (const object of kindDiff.added) {
       lines.push(`  + ${describeObjectLine(object.id, object.name)}`);
     }
@@ -109,7 +149,7 @@ function printDiff(context: CliContext, diff: SnapshotDiff): void {
       }
     }
   }
-  if (isEmptyDiff(diff)) {
+  if (compared.length > 0 && isEmptyDiff(diff)) {
     lines.push("", "No differences.");
   }
   context.print(lines.join("\n"));

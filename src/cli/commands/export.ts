@@ -1,11 +1,13 @@
 /**
  * `wxadmin export SNAPSHOT --format json|csv --out DIR`: writes a stored snapshot to files, one
- * per kind, plus manifest.json.
+ * per kind, plus manifest.json, into a new or empty folder, or over an earlier export with --force.
  */
+import path from "node:path";
 import { Option, type Command } from "commander";
-import { exportSnapshot, MANIFEST_FILE, type ExportFormat } from "../../jobs/export.js";
+import { exportSnapshot, MANIFEST_FILE, type ExportFormat, type ExportResult } from "../../jobs/export.js";
+import type { Snapshot } from "../../storage/snapshot-db.js";
 import { InvalidInputError } from "../../transport/errors.js";
-import { actionFor, type CliIo } from "../context.js";
+import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { collectList } from "../options.js";
 import { formatCount, renderTable } from "../render.js";
 import { DB_OPTION_HELP, parseSnapshotId, takeOfflineOptions, withSnapshotDb, type DbCommandOptions } from "./snapshots.js";
@@ -15,6 +17,7 @@ interface ExportCommandOptions extends DbCommandOptions {
   out: string;
   kinds?: string[];
   excelSafe?: boolean;
+  force?: boolean;
 }
 
 export function registerExportCommand(program: Command, io: CliIo): void {
@@ -23,7 +26,11 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     .description("Write a stored snapshot to files: one JSON or CSV file per kind, plus manifest.json.")
     .argument("<snapshot>", 'Snapshot id, as "wxadmin snapshots list" shows it.')
     .addOption(new Option("--format <format>", "File format: json (objects exactly as stored) or csv (nested fields as dotted columns).").choices(["json", "csv"]).makeOptionMandatory())
-    .requiredOption("--out <dir>", "Folder for the files; created when missing. Files of the same names are replaced.")
+    .requiredOption("--out <dir>", "Folder for the files; created when missing. It must be empty unless --force is given.")
+    .option(
+      "--force",
+      "Replace an earlier export in the --out folder: delete the files its manifest.json lists that this export does not rewrite, keep every other file, then write. Default: off, a folder that is not empty is an error.",
+    )
     .option("--kinds <kinds>", "Kinds to export, separated by commas, such as people,numbers. Default: every kind of the snapshot.", collectList)
     .option(
       "--excel-safe",
@@ -36,6 +43,13 @@ export function registerExportCommand(program: Command, io: CliIo): void {
 JSON files hold an array with one object per line, exactly as Webex returned it.
 CSV files (RFC 4180, UTF-8, CRLF) have one row per object; arrays are written as JSON text.
 The files hold personal data and are created readable by their owner only (mode 0600).
+A snapshot whose backup did not finish is exported as stored, with a warning that names the
+kinds whose files contain only part of the list.
+
+--force exports again into a folder that holds an earlier export: the files of the earlier
+export that this one does not rewrite (another format or other --kinds) are deleted, so the
+folder contains exactly what the new manifest.json lists, plus any files that are not part of
+an export, which stay as they are.
 
 Without --excel-safe, every CSV cell holds the stored value exactly, such as the phone
 number +12175550100, and a program that imports the files back expects this. Excel,
@@ -45,7 +59,8 @@ choice as "excelSafe".
 
 Examples:
   wxadmin export 12 --format csv --out ./acme-2026-01-31
-  wxadmin export 12 --format csv --excel-safe --out ./acme-for-review`,
+  wxadmin export 12 --format csv --excel-safe --out ./acme-for-review
+  wxadmin export 13 --format csv --out ./acme-latest --force   # replace the earlier export`,
     )
     .action(
       actionFor<ExportCommandOptions>(io, async (context, args, options) => {
@@ -53,9 +68,22 @@ Examples:
         if (options.excelSafe && options.format !== "csv") {
           throw new InvalidInputError("--excel-safe applies to --format csv only; JSON files keep every value exactly as stored. Remove --excel-safe or use --format csv.");
         }
-        const result = await withSnapshotDb(context, options, (db) =>
-          exportSnapshot(db, id, { format: options.format, outDir: options.out, kinds: options.kinds, excelSafe: options.excelSafe }),
-        );
+        const { snapshot, result } = await withSnapshotDb(context, options, async (db) => ({
+          snapshot: db.requireSnapshot(id),
+          result: await exportSnapshot(db, id, {
+            format: options.format,
+            outDir: options.out,
+            kinds: options.kinds,
+            excelSafe: options.excelSafe,
+            overwrite: options.force === true,
+          }),
+        }));
+        warnAboutIncompleteKinds(context, snapshot, result);
+        if (result.removedFiles.length > 0) {
+          const count = result.removedFiles.length;
+          const names = result.removedFiles.map((file) => path.basename(file)).join(", ");
+          context.notice(`Deleted ${count} file${count === 1 ? "" : "s"} of the earlier export that this one does not rewrite: ${names}.`);
+        }
 
         if (context.isJson) {
           context.printJson(result);
@@ -67,4 +95,17 @@ Examples:
       }),
     );
   takeOfflineOptions(command);
+}
+
+/** Warns when the files of some exported kinds contain only part of their list, because their backup did not finish. */
+function warnAboutIncompleteKinds(context: CliContext, snapshot: Snapshot, result: ExportResult): void {
+  const unfinished = result.files.filter((file) => !file.complete).map((file) => file.kind);
+  if (unfinished.length === 0) {
+    return;
+  }
+  const files = unfinished.length === 1 ? "its file contains" : "their files contain";
+  const resume = snapshot.status === "incomplete" ? ` Resume the backup with "wxadmin backup --resume ${snapshot.id}", then export again.` : "";
+  context.warn(
+    `Snapshot ${snapshot.id} is ${snapshot.status}: the backup did not finish ${unfinished.join(", ")}, so ${files} only the objects read before it stopped.${resume}`,
+  );
 }
