@@ -38,7 +38,16 @@ export interface ConsoleLoggerOptions {
   name?: string;
 }
 
-/** Creates a logger that writes one redacted line per call: `wxadmin LEVEL message key=value …`. */
+/**
+ * Words that start the lines of each level, after the name. A warning reads `wxadmin: warning:`,
+ * as the CLI's own warnings do, so all warnings of a run look alike.
+ */
+const LEVEL_LABELS: Record<Exclude<LogLevel, "silent">, string> = { debug: "debug", info: "info", warn: "warning", error: "error" };
+
+/**
+ * Creates a logger that writes one redacted line per call, such as
+ * `wxadmin: warning: message key=value …` or `wxadmin: info: message`.
+ */
 export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger {
   const threshold = LEVEL_RANK[options.level ?? "info"];
   const stream = options.stream ?? process.stderr;
@@ -48,7 +57,7 @@ export function createConsoleLogger(options: ConsoleLoggerOptions = {}): Logger 
     if (LEVEL_RANK[level] < threshold) {
       return;
     }
-    stream.write(`${name} ${level}: ${redactText(message)}${formatFields(fields)}\n`);
+    stream.write(`${name}: ${LEVEL_LABELS[level]}: ${redactText(message)}${formatFields(fields)}\n`);
   };
 
   return {

@@ -156,7 +156,7 @@ export class Webex {
     }
 
     const webex = new Webex(transport, me, orgData, ownOrgId);
-    transport.logger.info(`Connected as ${describeOwner(me)} in org ${webex.org.displayName || webex.org.id}; ${webex.orgs.length} org(s) visible.`);
+    transport.logger.info(`Connected as ${describeOwner(me)} in org ${webex.org.displayName || webex.org.id}; ${webex.orgs.length === 1 ? "1 org" : `${webex.orgs.length} orgs`} visible.`);
     return webex;
   }
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startEmulator, type DataChange, type Emulator } from "../src/emulator/index.js";
 import { SnapshotDb } from "../src/storage/snapshot-db.js";
-import { CliRecorder, type CliRun } from "./helpers/cli-run.js";
+import { CliRecorder, type CliRun, describeRun, assertExit, parseJson } from "./helpers/cli-run.js";
 import { parseCsv } from "./helpers/csv-parse.js";
 import { craftedObjects, CRAFTED_EXPECTED, CRAFTED_ORG_NAME, writeCraftedSnapshot } from "./helpers/crafted-snapshot.js";
 import { objectIdOf, ORG_ID, person, webexId } from "./helpers/snapshot-fixtures.js";
@@ -32,19 +32,6 @@ after(async () => {
 function freshDbPath(): string {
   counter += 1;
   return join(dir, `snapshots-${counter}.db`);
-}
-
-function describeRun(run: CliRun): string {
-  return `wxadmin ${run.args.join(" ")}\n--- stdout\n${run.stdout}--- stderr\n${run.stderr}`;
-}
-
-function assertExit(run: CliRun, code: number): void {
-  assert.equal(run.code, code, describeRun(run));
-}
-
-function parseJson(run: CliRun): any {
-  assertExit(run, 0);
-  return JSON.parse(run.stdout);
 }
 
 /** Writes two snapshots of the crafted org, the second with known changes, and returns their ids. */
@@ -456,9 +443,40 @@ describe("audit command", () => {
     const run = await cli.run(["audit", "--db", db]);
     assertExit(run, 0);
     assert.match(run.stdout, /^Audit of Example Customer Inc\. \(.*\), snapshot 1: 9 findings \(5 high, 2 medium, 2 low\)$/m);
-    assert.match(run.stdout, /^SEVERITY\s+RULE\s+OBJECT\s+PROBLEM\s+FIX$/m);
-    assert.match(run.stdout, /^high\s+license-over-consumed\s+Webex Calling - Professional\s+Webex Calling - Professional has 12 units consumed/m);
+    assert.match(run.stdout, /^SEVERITY  RULE {26}OBJECT {24}FIX$/m);
+    assert.match(run.stdout, /^high {6}license-over-consumed {9}Webex Calling - Professional  Buy at least 2 more units of Webex Calling - Prof…$/m);
+    assert.match(run.stdout, /^medium {4}person-without-license {8}Carol Chen {20}Assign licenses to Carol Chen, or deactivate or d…$/m);
     assert.equal(run.stdout.split("\n").filter((line) => /^(high|medium|low) /.test(line)).length, 9);
+    assert.match(run.stderr, /Texts that did not fit end with …; --wide prints them in full/);
+  });
+
+  test("table fits 120 columns", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["audit", "--db", db]);
+    assertExit(run, 0);
+    const rows = run.stdout.split("\n").filter((line) => /^(SEVERITY|high|medium|low) /.test(line));
+    assert.equal(rows.length, 10);
+    for (const row of rows) {
+      assert.ok([...row].length <= 120, `${[...row].length} characters: ${row}`);
+    }
+    // The problem text repeats the object's name; it is in --wide, --json and --html only.
+    assert.doesNotMatch(run.stdout, /has 12 units consumed|cannot use any Webex service/);
+    assert.doesNotMatch(run.stdout, /@example\.test/);
+  });
+
+  test("--wide prints every text in full", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["audit", "--db", db, "--wide"]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /^SEVERITY\s+RULE\s+OBJECT\s+PROBLEM\s+FIX$/m);
+    assert.match(
+      run.stdout,
+      /^medium\s+person-without-license\s+Carol Chen <carol\.chen@example\.test>\s+Carol Chen <carol\.chen@example\.test> has no license, so they cannot use any Webex service\.\s+Assign licenses to Carol Chen <carol\.chen@example\.test>, or deactivate or delete the account if it is no longer used\.$/m,
+    );
+    assert.doesNotMatch(run.stdout, /…/);
+    assert.doesNotMatch(run.stderr, /did not fit/);
   });
 
   test("prints findings as JSON", async () => {
@@ -486,6 +504,42 @@ describe("audit command", () => {
     const html = await readFile(file, "utf8");
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /data-severity="high" data-count="5"/);
+  });
+
+  test("--html keeps an existing file", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const file = join(dir, "kept-report.html");
+    await writeFile(file, "an earlier report\n");
+
+    const run = await cli.run(["audit", "--db", db, "--html", file]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /^wxadmin: error: --html file \S+kept-report\.html already exists; pass --force to replace it, or choose another path\.$/m);
+    assert.equal(run.stdout, "");
+    assert.equal(await readFile(file, "utf8"), "an earlier report\n");
+
+    const forced = await cli.run(["audit", "--db", db, "--html", file, "--force"]);
+    assertExit(forced, 0);
+    assert.match(await readFile(file, "utf8"), /^<!doctype html>/);
+  });
+
+  test("--html names a file in its path", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const blocker = join(dir, "not-a-folder");
+    await writeFile(blocker, "");
+    const run = await cli.run(["audit", "--db", db, "--html", join(blocker, "reports", "audit.html")]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /Cannot create the folder \S+not-a-folder\/reports: \S+not-a-folder is a file, not a folder\./);
+  });
+
+  test("--html below /proc fails at once", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    // Node 20's recursive mkdir never returns for such a path; the run must end with an error.
+    const run = await cli.run(["audit", "--db", db, "--html", "/proc/wxadmin-no-such-folder/audit.html"], { timeoutMs: 15_000 });
+    assertExit(run, 2);
+    assert.match(run.stderr, /Cannot create the folder \/proc\/wxadmin-no-such-folder \(ENOENT: this file system does not allow a new folder there\)\. Pass a folder you can write to with --html\./);
   });
 
   test("warns about rules it could not check", async () => {

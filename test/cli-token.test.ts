@@ -16,7 +16,7 @@ import type { StoredToken } from "../src/auth/token-store.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
 import { decodeId, encodeId } from "../src/ids.js";
 import { maskSecret } from "../src/redact.js";
-import { CliRecorder, type CliRun } from "./helpers/cli-run.js";
+import { CliRecorder, type CliRun, describeRun, assertExit, parseJson } from "./helpers/cli-run.js";
 import { findLeaks } from "./helpers/cli-secrets.js";
 import {
   ageEntry,
@@ -55,19 +55,6 @@ function path(name: string): string {
 
 async function modeOf(file: string): Promise<number> {
   return (await stat(file)).mode & 0o777;
-}
-
-function describeRun(run: CliRun): string {
-  return `wxadmin ${run.args.join(" ")}\n--- exit ${run.code}\n--- stdout\n${run.stdout}--- stderr\n${run.stderr}`;
-}
-
-function assertExit(run: CliRun, code: number): void {
-  assert.equal(run.code, code, describeRun(run));
-}
-
-function parseJson(run: CliRun): any {
-  assertExit(run, 0);
-  return JSON.parse(run.stdout);
 }
 
 /** Records the tokens of every entry in `file` as planted secrets. */

@@ -16,7 +16,7 @@ import { startEmulator, type Emulator } from "../src/emulator/index.js";
 import { encodeId } from "../src/ids.js";
 import { InvalidInputError } from "../src/transport/errors.js";
 import { Webex } from "../src/webex.js";
-import { CLI_MAIN, CliRecorder, type CliRun } from "./helpers/cli-run.js";
+import { CLI_MAIN, CliRecorder, type CliRun, describeRun, assertExit, parseJson } from "./helpers/cli-run.js";
 import { findCredentialShapes, findLeaks } from "./helpers/cli-secrets.js";
 
 let emulator: Emulator;
@@ -38,19 +38,6 @@ function path(name: string): string {
 
 async function modeOf(file: string): Promise<number> {
   return (await stat(file)).mode & 0o777;
-}
-
-function describeRun(run: CliRun): string {
-  return `wxadmin ${run.args.join(" ")}\n--- stdout\n${run.stdout}--- stderr\n${run.stderr}`;
-}
-
-function assertExit(run: CliRun, code: number): void {
-  assert.equal(run.code, code, describeRun(run));
-}
-
-function parseJson(run: CliRun): any {
-  assertExit(run, 0);
-  return JSON.parse(run.stdout);
 }
 
 async function readPair(file: string): Promise<Record<string, unknown>> {
@@ -109,6 +96,7 @@ describe("help", () => {
     ["apps", "regenerate-secret"],
     ["apps", "delete"],
     ["emulator"],
+    ["emulator", "mutate"],
     ["demo"],
   ];
 
@@ -489,8 +477,20 @@ describe("API failures", () => {
     const run = await cli.run(["whoami", "--verbose"]);
     assertExit(run, 0);
     assert.match(run.stderr, /Connecting to \S+ with a static access token from environment variable WEBEX_ACCESS_TOKEN\./);
-    assert.match(run.stderr, /^wxadmin info: GET \/v1\/people\/me 200 in \d+ ms requestId=WXADMIN_\S+ attempt=1$/m);
+    assert.match(run.stderr, /^wxadmin: info: Connected as .* in org .*; 1 org visible\.$/m);
+    assert.match(run.stderr, /^wxadmin: info: GET \/v1\/people\/me 200 in \d+ ms requestId=WXADMIN_\S+ attempt=1$/m);
     assert.doesNotMatch(run.stderr, /trackingId=|method=|path=/);
+  });
+
+  test("429 warnings are short and counted", async () => {
+    emulator.inject({ method: "GET", path: "/people/me", status: 429, retryAfter: "0", times: 2 });
+    const run = await cli.run(["whoami"]);
+    assertExit(run, 0);
+    // The second 429 is counted for a summary, which is due only after 30 s.
+    assert.equal(
+      run.stderr,
+      "wxadmin: warning: GET /v1/people/me was rate limited (429) on attempt 1; all requests of this token wait 0 s.\n",
+    );
   });
 
   test("server error on create exits 1", async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { renderDemoStep } from "../src/cli/commands/demo.js";
 import { startEmulator, type Emulator } from "../src/emulator/index.js";
 import { runDemo, type DemoStep } from "../src/jobs/demo.js";
-import { CliRecorder, type CliRun } from "./helpers/cli-run.js";
+import { CliRecorder, type CliRun, describeRun } from "./helpers/cli-run.js";
 import { findCredentialShapes, findLeaks } from "./helpers/cli-secrets.js";
 
 const STEP_HEADINGS = [
@@ -20,10 +20,6 @@ const STEP_HEADINGS = [
   "Step 6. The service-app token reads the customer org",
   "Step 7. Developer deletes the app",
 ];
-
-function describeRun(run: CliRun): string {
-  return `wxadmin ${run.args.join(" ")}\n--- stdout\n${run.stdout}--- stderr\n${run.stderr}`;
-}
 
 describe("demo command", () => {
   const cli = new CliRecorder();
@@ -52,7 +48,7 @@ describe("demo command", () => {
   test("verbose logs to stderr", async () => {
     const run = await cli.run(["demo", "--people", "5", "--verbose"]);
     assert.equal(run.code, 0, describeRun(run));
-    assert.match(run.stderr, /^wxadmin (debug|info): /m);
+    assert.match(run.stderr, /^wxadmin: (debug|info): /m);
     assert.match(run.stdout, /^Step 7\. /m);
   });
 

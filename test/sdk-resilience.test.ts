@@ -111,7 +111,7 @@ describe("resilience", () => {
   });
 
   describe("rate limits", () => {
-    async function waitsFor(retryAfter: string | null, clockOffsetMs = 0): Promise<{ delays: number[]; warnings: string[] }> {
+    async function waitsFor(retryAfter: string | null, clockOffsetMs = 0): Promise<{ delays: number[]; warnings: string[]; details: string[] }> {
       const logger = createCapturingLogger();
       const { admin, clock } = await connectAdmin({ logger });
       const header = typeof retryAfter === "string" ? retryAfter.replace("{date+3s}", new Date(clock.now() + clockOffsetMs + 3000).toUTCString()) : retryAfter;
@@ -122,31 +122,36 @@ describe("resilience", () => {
       const sent = requestsSince(start, "GET", "/v1/licenses");
       assert.deepEqual(sent.map((entry) => entry.status), [429, 200]);
       const warnings = logger.lines.filter((line) => line.level === "warn").map((line) => line.message);
-      return { delays: clock.delays, warnings };
+      const details = logger.lines.filter((line) => line.level === "debug" && / 429: /.test(line.message)).map((line) => line.message);
+      return { delays: clock.delays, warnings, details };
     }
 
     test("Retry-After in seconds", async () => {
-      const { delays, warnings } = await waitsFor("2");
+      const { delays, warnings, details } = await waitsFor("2");
       assert.deepEqual(delays, [2000]);
-      assert.match(warnings[0] ?? "", /wait 2 s \(Retry-After: 2\) until /);
+      assert.match(warnings[0] ?? "", /all requests of this token wait 2 s\.$/);
+      assert.match(details[0] ?? "", /Retry-After "2", waiting 2 s until /);
     });
 
     test("Retry-After as HTTP-date", async () => {
-      const { delays, warnings } = await waitsFor("{date+3s}");
+      const { delays, warnings, details } = await waitsFor("{date+3s}");
       assert.deepEqual(delays, [3000]);
-      assert.match(warnings[0] ?? "", /wait 3 s \(Retry-After: \w{3}, /);
+      assert.match(warnings[0] ?? "", /all requests of this token wait 3 s\.$/);
+      assert.match(details[0] ?? "", /Retry-After "\w{3}, .* GMT", waiting 3 s until /);
     });
 
     test("Retry-After missing", async () => {
-      const { delays, warnings } = await waitsFor(null);
+      const { delays, warnings, details } = await waitsFor(null);
       assert.deepEqual(delays, [5000]);
-      assert.match(warnings[0] ?? "", /no Retry-After header, so the default 5 s/);
+      assert.match(warnings[0] ?? "", /wait 5 s, the default, because the response had no Retry-After header\.$/);
+      assert.match(details[0] ?? "", /Retry-After missing, waiting 5 s until /);
     });
 
     test("Retry-After malformed", async () => {
-      const { delays, warnings } = await waitsFor("soon");
+      const { delays, warnings, details } = await waitsFor("soon");
       assert.deepEqual(delays, [5000]);
-      assert.match(warnings[0] ?? "", /unreadable Retry-After "soon", so the default 5 s/);
+      assert.match(warnings[0] ?? "", /wait 5 s, the default, because its Retry-After header is unreadable\.$/);
+      assert.match(details[0] ?? "", /Retry-After "soon", waiting 5 s until /);
     });
 
     test("Retry-After above the cap", async () => {

@@ -259,7 +259,84 @@ describe("Transport", () => {
     assert.equal(response.attempts, 2);
     assert.deepEqual(clock.delays, [3000]);
     const warning = logger.lines.find((line) => line.level === "warn");
-    assert.match(warning?.message ?? "", /rate limited \(429\); all requests of this token wait 3 s \(Retry-After: 3\) until 2026-01-15T12:00:03\.000Z/);
+    assert.equal(warning?.message, "POST /v1/applications was rate limited (429) on attempt 1; all requests of this token wait 3 s.");
+    const detail = logger.lines.find((line) => line.level === "debug" && line.message.includes("429"));
+    assert.match(detail?.message ?? "", /Retry-After "3", waiting 3 s until 2026-01-15T12:00:03\.000Z, wait 1 of 6, 0 other requests already waiting\./);
+  });
+
+  test("429 warning is short and names the default wait", async () => {
+    const cursor = "Y3Vyc29yOjEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MA";
+    const { transport, logger } = setup([
+      { status: 429, body: errorBody("slow down", "slow down", "ROUTER_429_TRACKING"), headers: { trackingid: "ROUTER_429_TRACKING" } },
+      { status: 200, body: {} },
+    ]);
+    await transport.request({ method: "GET", url: `${BASE}/people?max=100&cursor=${cursor}` });
+
+    const warnings = logger.lines.filter((line) => line.level === "warn");
+    assert.equal(warnings.length, 1);
+    const warning = warnings[0];
+    assert.equal(
+      warning?.message,
+      "GET /v1/people?max=100&cursor=… was rate limited (429) on attempt 1; all requests of this token wait 5 s, the default, because the response had no Retry-After header.",
+    );
+    assert.equal(warning?.fields, undefined);
+
+    const detail = logger.lines.find((line) => line.level === "debug" && line.message.includes("429"));
+    assert.ok(detail?.message.includes(cursor), detail?.message);
+    assert.equal(detail?.fields?.trackingId, "ROUTER_429_TRACKING");
+    assert.match(String(detail?.fields?.requestId), /^WXADMIN_/);
+  });
+
+  test("429 repeats become one summary per 30 s", async () => {
+    const limited = (retryAfter: string): ScriptedStep => ({ status: 429, body: errorBody("slow down"), headers: { "retry-after": retryAfter } });
+    const { transport, clock, logger } = setup([limited("3"), limited("10"), limited("10"), limited("10"), { status: 200, body: {} }]);
+    const warnings = () => logger.lines.filter((line) => line.level === "warn").map((line) => line.message);
+
+    await transport.request({ method: "GET", path: "/people" });
+
+    // The first 429 is logged at 0 s. The next three, at 3, 13 and 23 s, are counted. The
+    // attempt at 33 s comes after the 30 s interval, so it logs their sum.
+    assert.deepEqual(clock.delays, [3000, 10_000, 10_000, 10_000]);
+    assert.deepEqual(warnings(), [
+      "GET /v1/people was rate limited (429) on attempt 1; all requests of this token wait 3 s.",
+      "3 more 429 responses in the last 33 s; requests of this token waited 30 s in total.",
+    ]);
+    assert.equal(logger.lines.filter((line) => line.level === "debug" && / 429: /.test(line.message)).length, 4);
+  });
+
+  test("429 summary waits for the interval", async () => {
+    const limited: ScriptedStep = { status: 429, body: errorBody("slow down"), headers: { "retry-after": "2" } };
+    const { transport, clock, logger } = setup([limited, limited, { status: 200, body: {} }, limited, { status: 200, body: {} }]);
+    const warnings = () => logger.lines.filter((line) => line.level === "warn").map((line) => line.message);
+
+    await transport.request({ method: "GET", path: "/a" });
+    assert.deepEqual(warnings(), ["GET /v1/a was rate limited (429) on attempt 1; all requests of this token wait 2 s."]);
+
+    // 4 s after the first line: the 429 of the next request is only counted.
+    await transport.request({ method: "GET", path: "/b" });
+    assert.equal(warnings().length, 1);
+
+    // 30 s after the first line, the next attempt logs the counted waits in one line.
+    await clock.sleep(30_000 - (clock.now() - Date.UTC(2026, 0, 15, 12, 0, 0)));
+    await transport.request({ method: "GET", path: "/c" });
+    assert.deepEqual(warnings().slice(1), ["2 more 429 responses in the last 30 s; requests of this token waited 4 s in total."]);
+  });
+
+  test("429 after a quiet interval is logged in full", async () => {
+    const limited: ScriptedStep = { status: 429, body: errorBody("slow down"), headers: { "retry-after": "1" } };
+    const { transport, clock, logger } = setup([limited, { status: 200, body: {} }, limited, { status: 200, body: {} }]);
+
+    await transport.request({ method: "GET", path: "/a" });
+    await clock.sleep(30_000);
+    await transport.request({ method: "GET", path: "/b" });
+
+    assert.deepEqual(
+      logger.lines.filter((line) => line.level === "warn").map((line) => line.message),
+      [
+        "GET /v1/a was rate limited (429) on attempt 1; all requests of this token wait 1 s.",
+        "GET /v1/b was rate limited (429) on attempt 1; all requests of this token wait 1 s.",
+      ],
+    );
   });
 
   test("fails at once when Retry-After exceeds the cap", async () => {
@@ -321,6 +398,51 @@ describe("Transport", () => {
     await Promise.all([first, second]);
     assert.equal(calls, 3);
     assert.deepEqual(delays, [4000, 4000]);
+  });
+
+  test("429 details count other waiting requests", async () => {
+    const pending: Array<(response: Response) => void> = [];
+    let calls = 0;
+    const steps: ScriptedStep[] = [
+      () => {
+        calls += 1;
+        return calls <= 2 ? new Promise<Response>((resolve) => pending.push(resolve)) : new Response("{}", { status: 200 });
+      },
+    ];
+    let nowMs = Date.UTC(2026, 0, 15, 12, 0, 0);
+    const delays: number[] = [];
+    const releases: Array<() => void> = [];
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        delays.push(ms);
+        releases.push(resolve);
+      });
+    const { transport, logger } = setup(steps, { sleep, now: () => nowMs });
+    const until = async (condition: () => boolean) => {
+      while (!condition()) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const limited = () => new Response(JSON.stringify(errorBody("slow")), { status: 429, headers: { "retry-after": "4" } });
+
+    // Both requests are in flight when the first 429 arrives, so the second 429 finds one waiter.
+    const first = transport.request({ method: "GET", path: "/a" });
+    const second = transport.request({ method: "GET", path: "/b" });
+    await until(() => pending.length === 2);
+    pending[0]?.(limited());
+    await until(() => delays.length === 1);
+    pending[1]?.(limited());
+    await until(() => delays.length === 2);
+
+    const details = logger.lines.filter((line) => line.level === "debug" && / 429: /.test(line.message)).map((line) => line.message);
+    assert.match(details[0] ?? "", /, 0 other requests already waiting\.$/);
+    assert.match(details[1] ?? "", /, 1 other request already waiting\.$/);
+
+    nowMs += 4000;
+    for (const release of releases) {
+      release();
+    }
+    await Promise.all([first, second]);
   });
 
   test("replays once after 401 with a new token", async () => {

@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { createClock } from "./clock.js";
+import { controlRoutes } from "./control.js";
 import { CredentialStore } from "./credentials.js";
 import { createEmulatorData } from "./emulator-data.js";
 import { FaultPlan } from "./faults.js";
@@ -31,7 +32,7 @@ import { PERSONAL_SCOPES } from "./scopes.js";
 import { seedState } from "./seed.js";
 import { createEmulatorServer } from "./server.js";
 import { EmulatorState } from "./state.js";
-import type { Emulator, EmulatorOptions, EmulatorOrg, RequestLogEntry } from "./types.js";
+import type { DataChange, Emulator, EmulatorOptions, EmulatorOrg, MutateOptions, RequestLogEntry } from "./types.js";
 
 export type {
   CallFeatureInput,
@@ -60,6 +61,7 @@ export type {
   RevokeTokensFilter,
   TokenSettings,
 } from "./types.js";
+export type { MutateResponse } from "./control.js";
 export { PERSONAL_SCOPES } from "./scopes.js";
 
 const DEFAULTS = {
@@ -128,9 +130,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const faults = new FaultPlan(options.faults, randomSeed);
   let mutations = 0;
+  const mutate = (mutateOptions: MutateOptions = {}): DataChange[] => {
+    mutations += 1;
+    // Each call without a seed gets its own, derived from the emulator's seed and the call count.
+    return mutateOrg(context, mutateOptions, randomSeed * 31 + mutations * 7919);
+  };
+  const controlRouter = new Router();
+  controlRouter.add(controlRoutes(mutate));
   const requestLog: RequestLogEntry[] = [];
   const { server, cancelPending } = createEmulatorServer({
     router,
+    controlRouter,
     context,
     faults,
     rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit) : undefined,
@@ -162,11 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       customers: world.customerOrgs.map(summarizeOrg),
     },
     data: createEmulatorData(context),
-    mutate: (mutateOptions = {}) => {
-      mutations += 1;
-      // Each call without a seed gets its own, derived from the emulator's seed and the call count.
-      return mutateOrg(context, mutateOptions, randomSeed * 31 + mutations * 7919);
-    },
+    mutate,
     clock,
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),

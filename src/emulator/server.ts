@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import { checkControlRequest, isControlPath } from "./control.js";
 import { ApiError, buildErrorBody, messageForStatus } from "./errors.js";
 import type { FaultAction, FaultPlan } from "./faults.js";
 import type { EmulatorRequest, EmulatorResponse, HandlerContext } from "./http.js";
@@ -21,6 +22,8 @@ const DEFAULT_INJECTED_RETRY_AFTER = "1";
 /** Parts the HTTP server ties together. */
 export interface ServerParts {
   router: Router;
+  /** Routes of the control endpoints under `/_emulator/`, which no fault or rate limit touches. */
+  controlRouter: Router;
   context: HandlerContext;
   faults: FaultPlan;
   rateLimiter: RateLimiter | undefined;
@@ -30,7 +33,8 @@ export interface ServerParts {
 
 /**
  * Creates the HTTP server. Per request, in order: read the body, apply a scripted or random
- * fault, apply the rate limit, route to the handler, respond and log.
+ * fault, apply the rate limit, route to the handler, respond and log. Control requests skip
+ * the faults and the rate limit, which apply to the Webex API only.
  */
 export function createEmulatorServer(parts: ServerParts): { server: Server; cancelPending: () => void } {
   const pendingTimers = new Set<NodeJS.Timeout>();
@@ -86,6 +90,14 @@ async function handleRequest(
     return;
   }
 
+  if (isControlPath(url.pathname)) {
+    const request: EmulatorRequest = { method, url, headers: req.headers, body, trackingId, params: {} };
+    const response = dispatch(parts.controlRouter, parts.context, request, () => checkControlRequest(request, req.socket.remoteAddress));
+    send(res, trackingId, response);
+    finish(response.status);
+    return;
+  }
+
   const fault = parts.faults.decide(method, url.pathname, url.pathname + url.search);
   if (fault?.delayMs) {
     await delay(fault.delayMs);
@@ -99,7 +111,7 @@ async function handleRequest(
   const immediateFault = fault && !fault.processBeforeFault && (fault.reset || fault.status !== undefined);
   if (!immediateFault) {
     const limited = checkRateLimit(parts.rateLimiter, req);
-    const response = limited ?? dispatch(parts, request);
+    const response = limited ?? dispatch(parts.router, parts.context, request);
     if (!fault?.processBeforeFault) {
       send(res, trackingId, response);
       finish(response.status);
@@ -117,12 +129,16 @@ async function handleRequest(
   finish(faultResponse.status);
 }
 
-/** Runs the matching handler and turns errors into Webex error responses. */
-function dispatch(parts: ServerParts, request: EmulatorRequest): EmulatorResponse {
+/**
+ * Runs the matching handler, after `check` when given, and turns errors into Webex error
+ * responses. An unknown path gets 404 before `check` runs.
+ */
+function dispatch(router: Router, context: HandlerContext, request: EmulatorRequest, check?: () => void): EmulatorResponse {
   try {
-    const match = parts.router.match(request.method, request.url.pathname);
+    const match = router.match(request.method, request.url.pathname);
+    check?.();
     request.params = match.params;
-    return match.handler(request, parts.context);
+    return match.handler(request, context);
   } catch (error) {
     if (error instanceof ApiError) {
       return errorResponse(error, request.trackingId);

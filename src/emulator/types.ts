@@ -169,7 +169,8 @@ export interface Emulator {
   data: EmulatorData;
   /**
    * Adds, removes and changes a few objects of several kinds in one org, as happens between two
-   * backups, and returns every change the list endpoints show afterwards.
+   * backups, and returns every change the list endpoints show afterwards. Outside the process,
+   * `POST /_emulator/mutate` with these options as a JSON body does the same (`wxadmin emulator mutate`).
    * @throws RangeError for an `orgId` that names no org of the emulator or a `changes` count below 1
    */
   mutate(options?: MutateOptions): DataChange[];

@@ -24,7 +24,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Snapshot, SnapshotDb } from "../storage/snapshot-db.js";
 import { InvalidInputError } from "../transport/errors.js";
-import { claimFolder, createFolder, MANIFEST_FILE, removeFile } from "./export-folder.js";
+import { createFolder } from "../folders.js";
+import { claimFolder, MANIFEST_FILE, removeFile } from "./export-folder.js";
 import { isPlainRecord, snapshotSource, type SnapshotSource, type StoredObject } from "./snapshot-source.js";
 
 /** Export file formats. */
@@ -114,7 +115,11 @@ export async function exportSource(
     throw new InvalidInputError(`The excelSafe option applies to CSV exports only, but the format is ${options.format}; JSON files keep every value exactly as stored.`);
   }
   const kinds = chooseKinds(source, options.kinds);
-  await createFolder(options.outDir);
+  await createFolder(options.outDir, {
+    name: "export folder",
+    option: "--out",
+    notAFolderFix: "Pass the path of a new or empty folder with --out.",
+  });
   const earlierFiles = await claimFolder(options.outDir, options.overwrite === true);
   const manifestPath = path.join(options.outDir, MANIFEST_FILE);
   const fileNames = new Map(kinds.map((kind) => [kind, `${kind}.${options.format}`]));

@@ -93,11 +93,16 @@ export class RateLimitGate {
     }
   }
 
-  /** Closes the gate until `resumeAtMs`. A later pause never shortens an earlier, longer one. */
-  pause(resumeAtMs: number): void {
+  /**
+   * Closes the gate until `resumeAtMs`. A later pause never shortens an earlier, longer one.
+   * Returns the milliseconds by which the pause grew: 0 when the gate was already closed past `resumeAtMs`.
+   */
+  pause(resumeAtMs: number): number {
+    const previousEndMs = Math.max(this.#resumeAtMs, this.#now());
     if (resumeAtMs > this.#resumeAtMs) {
       this.#resumeAtMs = resumeAtMs;
     }
+    return Math.max(0, resumeAtMs - previousEndMs);
   }
 
   /**
@@ -130,5 +135,88 @@ export class RateLimitGate {
     } finally {
       this.#waiting -= 1;
     }
+  }
+}
+
+/** Interval of the 429 summary lines of `RateLimitLogThrottle`, in milliseconds. */
+export const RATE_LIMIT_SUMMARY_INTERVAL_MS = 30_000;
+
+/** 429 waits that were counted instead of logged one by one. */
+export interface RateLimitSummary {
+  /** 429 responses counted since the last line. */
+  count: number;
+  /** Time the shared pause grew by through those responses, in milliseconds. */
+  pausedMs: number;
+  /** Time since the last line, in milliseconds. */
+  elapsedMs: number;
+}
+
+/** The log output for one 429 wait: a full line, a summary of it and the ones before, or nothing yet. */
+export type RateLimitLogDecision = { action: "log" } | { action: "summarize"; summary: RateLimitSummary } | { action: "count" };
+
+/**
+ * Decides which 429 waits are logged. A backup under a rate limit gets hundreds of 429s. So the
+ * first one of a burst gets its own line, and the later ones are counted and summed up in one
+ * line at most every `intervalMs` of the clock. A 429 after a whole interval without a line
+ * and without counted waits starts a new burst.
+ */
+export class RateLimitLogThrottle {
+  readonly #now: () => number;
+  readonly #intervalMs: number;
+  /** Clock time of the last line logged, full or summary; undefined before the first 429. */
+  #lastLineAtMs: number | undefined;
+  #count = 0;
+  #pausedMs = 0;
+
+  /**
+   * @param now clock in epoch milliseconds, the transport's own
+   * @param intervalMs least time between two lines
+   */
+  constructor(now: () => number, intervalMs = RATE_LIMIT_SUMMARY_INTERVAL_MS) {
+    this.#now = now;
+    this.#intervalMs = intervalMs;
+  }
+
+  /**
+   * Records a 429 wait that made the shared pause `pausedMs` longer (0 when an earlier 429
+   * already paused past its end) and returns what to log for it.
+   */
+  record(pausedMs: number): RateLimitLogDecision {
+    const nowMs = this.#now();
+    const lastLineAtMs = this.#lastLineAtMs;
+    if (lastLineAtMs === undefined || (this.#count === 0 && nowMs - lastLineAtMs >= this.#intervalMs)) {
+      this.#lastLineAtMs = nowMs;
+      return { action: "log" };
+    }
+
+    this.#count += 1;
+    this.#pausedMs += pausedMs;
+    const summary = this.takeDueSummary();
+    return summary === undefined ? { action: "count" } : { action: "summarize", summary };
+  }
+
+  /**
+   * Returns the summary of the counted waits once `intervalMs` has passed since the last line,
+   * and starts counting again; undefined while nothing is due. Callers ask before each request
+   * attempt, so the waits of a burst are reported even when no further 429 comes.
+   *
+   * NOTE: waits counted less than `intervalMs` before a program's last request are never
+   * summed up in a line. A backup still counts them in its progress and per-kind results.
+   */
+  takeDueSummary(): RateLimitSummary | undefined {
+    if (this.#count === 0 || this.#lastLineAtMs === undefined) {
+      return undefined;
+    }
+    const nowMs = this.#now();
+    const elapsedMs = nowMs - this.#lastLineAtMs;
+    if (elapsedMs < this.#intervalMs) {
+      return undefined;
+    }
+
+    const summary = { count: this.#count, pausedMs: this.#pausedMs, elapsedMs };
+    this.#lastLineAtMs = nowMs;
+    this.#count = 0;
+    this.#pausedMs = 0;
+    return summary;
   }
 }

@@ -17,7 +17,7 @@ import { AttemptFailure, trackingIdOfBody } from "./attempt-failure.js";
 import { validateBaseUrl } from "./base-url.js";
 import { Deadline, TIMEOUT_REASON, discardLateResponse, readBodyText } from "./deadline.js";
 import { InvalidInputError, WebexApiError, type WebexError, type WebexErrorDetails } from "./errors.js";
-import { RateLimitGate, sleepWithSignal, type SleepFunction } from "./rate-limit.js";
+import { RateLimitGate, RateLimitLogThrottle, sleepWithSignal, type RateLimitSummary, type SleepFunction } from "./rate-limit.js";
 import {
   computeBackoffMs,
   decideRetry,
@@ -109,7 +109,9 @@ export interface ConnectionOptions {
   /**
    * Receives log lines, redacted: one info line per request attempt, warnings about waits and
    * retries, and from a service-app token provider its refresh notices (info), warnings and
-   * rejections (error). Default silent.
+   * rejections (error). The first 429 wait of a burst is a warning, and the later ones are summed
+   * up in one warning at most every 30 s of `now`. Each wait's details and tracking id are
+   * logged at debug level. Default silent.
    */
   logger?: Logger;
   /** The `fetch` implementation. Default the global `fetch`. */
@@ -183,6 +185,7 @@ export class Transport {
   readonly #retry: RetrySettings;
   readonly #signal: AbortSignal | undefined;
   readonly #gate: RateLimitGate;
+  readonly #rateLimitLog: RateLimitLogThrottle;
   readonly #logEnabled: boolean;
   readonly #originWithSlash: string;
 
@@ -201,6 +204,7 @@ export class Transport {
     this.#retry = resolveRetrySettings(options.retry);
     this.#signal = options.signal;
     this.#gate = new RateLimitGate(this.now, this.#sleep);
+    this.#rateLimitLog = new RateLimitLogThrottle(this.now);
     this.#logEnabled = this.logger !== silentLogger;
   }
 
@@ -229,6 +233,10 @@ export class Transport {
       const gateWait = this.#gate.wait(prepared.signal);
       if (gateWait !== undefined) {
         await gateWait;
+      }
+
+      if (this.#logEnabled) {
+        this.#logDueRateLimitSummary();
       }
 
       attempt += 1;
@@ -265,8 +273,8 @@ export class Transport {
           throw this.#buildError(prepared, result, attempt, "over_cap", wait);
         }
         rateLimitWaitsSpent += 1;
-        this.#gate.pause(this.now() + wait.seconds * 1000);
-        this.#logRateLimitWait(prepared, result, wait, rateLimitWaitsSpent);
+        const pausedMs = this.#gate.pause(this.now() + wait.seconds * 1000);
+        this.#logRateLimitWait(prepared, result, wait, { attempt, waitNumber: rateLimitWaitsSpent, pausedMs });
         this.#gate.notifyRateLimitWait({
           method: prepared.method,
           url: prepared.url,
@@ -496,28 +504,53 @@ export class Transport {
     return failure.toError(message, details);
   }
 
-  #logRateLimitWait(prepared: PreparedRequest, failure: AttemptFailure, wait: RetryAfterWait, waitNumber: number): void {
+  /**
+   * Logs a 429 wait: the first of a burst as a short warning, later ones as a periodic summary
+   * (see `RateLimitLogThrottle`), and every one with its tracking id and pause end at debug level.
+   */
+  #logRateLimitWait(prepared: PreparedRequest, failure: AttemptFailure, wait: RetryAfterWait, progress: { attempt: number; waitNumber: number; pausedMs: number }): void {
     if (!this.#logEnabled) {
       return;
     }
-    const reasonText =
-      wait.source === "missing"
-        ? `no Retry-After header, so the default ${wait.seconds} s`
-        : wait.source === "malformed"
-          ? `unreadable Retry-After ${JSON.stringify(wait.raw)}, so the default ${wait.seconds} s`
-          : `Retry-After: ${wait.raw}`;
-    const until = new Date(this.#gate.resumeAtMs).toISOString();
-    this.logger.warn(
-      `${prepared.method} ${displayPath(prepared.url)} was rate limited (429); all requests of this token wait ${wait.seconds} s (${reasonText}) until ${until}, wait ${waitNumber} of ${this.#retry.maxRateLimitWaits}, ${this.#gate.waiting} other requests already waiting.`,
-      { requestId: prepared.requestId, trackingId: failure.trackingId, waitSeconds: wait.seconds, until },
+    const path = shortenPath(prepared.url);
+    const decision = this.#rateLimitLog.record(progress.pausedMs);
+    if (decision.action === "log") {
+      const reason =
+        wait.source === "missing"
+          ? ", the default, because the response had no Retry-After header"
+          : wait.source === "malformed"
+            ? ", the default, because its Retry-After header is unreadable"
+            : "";
+      this.logger.warn(`${prepared.method} ${path} was rate limited (429) on attempt ${progress.attempt}; all requests of this token wait ${wait.seconds} s${reason}.`);
+    } else if (decision.action === "summarize") {
+      this.#logRateLimitSummary(decision.summary);
+    }
+
+    const others = this.#gate.waiting;
+    this.logger.debug(
+      `${prepared.method} ${displayPath(prepared.url)} 429: Retry-After ${wait.raw === null ? "missing" : JSON.stringify(wait.raw)}, waiting ${wait.seconds} s until ${new Date(this.#gate.resumeAtMs).toISOString()}, ` +
+        `wait ${progress.waitNumber} of ${this.#retry.maxRateLimitWaits}, ${others} other ${others === 1 ? "request" : "requests"} already waiting.`,
+      { requestId: prepared.requestId, trackingId: failure.trackingId, attempt: progress.attempt },
     );
+  }
+
+  #logDueRateLimitSummary(): void {
+    const summary = this.#rateLimitLog.takeDueSummary();
+    if (summary !== undefined) {
+      this.#logRateLimitSummary(summary);
+    }
+  }
+
+  #logRateLimitSummary(summary: RateLimitSummary): void {
+    const responses = summary.count === 1 ? "1 more 429 response" : `${summary.count} more 429 responses`;
+    this.logger.warn(`${responses} in the last ${formatSeconds(summary.elapsedMs)} s; requests of this token waited ${formatSeconds(summary.pausedMs)} s in total.`);
   }
 
   #logRetryAfterOverCap(prepared: PreparedRequest, failure: AttemptFailure, wait: RetryAfterWait): void {
     this.logger.warn(
-      `${prepared.method} ${displayPath(prepared.url)} was rate limited (429) with Retry-After: ${wait.raw}, longer than the ${this.#retry.maxRetryAfterSeconds} s cap (retry.maxRetryAfterSeconds); failing instead of waiting.`,
-      { requestId: prepared.requestId, trackingId: failure.trackingId, waitSeconds: wait.seconds },
+      `${prepared.method} ${shortenPath(prepared.url)} was rate limited (429) with Retry-After: ${wait.raw}, longer than the ${this.#retry.maxRetryAfterSeconds} s cap (retry.maxRetryAfterSeconds); failing instead of waiting.`,
     );
+    this.logger.debug(`${prepared.method} ${displayPath(prepared.url)} 429 over the Retry-After cap.`, { requestId: prepared.requestId, trackingId: failure.trackingId, waitSeconds: wait.seconds });
   }
 
   #logBackoff(prepared: PreparedRequest, failure: AttemptFailure, delayMs: number, retry: number): void {
@@ -576,6 +609,31 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Query values longer than this are left out of warnings; next-page cursors and org ids are longer. */
+const MAX_SHOWN_QUERY_VALUE_LENGTH = 20;
+
+/**
+ * Returns the path and query of `url` for a warning, with long query values such as cursors
+ * replaced by `…`: `/v1/people?max=100&cursor=…`.
+ */
+function shortenPath(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const parts: string[] = [];
+    for (const [key, value] of parsed.searchParams) {
+      parts.push(`${key}=${value.length > MAX_SHOWN_QUERY_VALUE_LENGTH ? "…" : encodeURIComponent(value)}`);
+    }
+    return parts.length === 0 ? parsed.pathname : `${parsed.pathname}?${parts.join("&")}`;
+  } catch {
+    return url;
+  }
+}
+
+/** Formats milliseconds as seconds with at most one decimal: `30`, `2.5`. */
+function formatSeconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /** Returns the path and query of `url` for messages, such as `/v1/people?max=100`. */

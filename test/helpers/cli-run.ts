@@ -2,6 +2,7 @@
  * Runs the built `wxadmin` CLI (dist/src/cli/main.js) as a child process and records every run,
  * so a test file can scan all output for planted secrets at the end.
  */
+import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -148,4 +149,20 @@ function buildEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv 
     }
   }
   return env;
+}
+
+/** Returns the command, exit code and both outputs of a run, for assertion messages. */
+export function describeRun(run: CliRun): string {
+  return `wxadmin ${run.args.join(" ")}\n--- exit ${run.code}\n--- stdout\n${run.stdout}--- stderr\n${run.stderr}`;
+}
+
+/** Asserts the exit code of a run, showing its output when it differs. */
+export function assertExit(run: CliRun, code: number): void {
+  assert.equal(run.code, code, describeRun(run));
+}
+
+/** Asserts that a run exited with 0 and returns its stdout parsed as JSON. */
+export function parseJson(run: CliRun): any {
+  assertExit(run, 0);
+  return JSON.parse(run.stdout);
 }

@@ -1,7 +1,8 @@
 /**
  * `wxadmin emulator`: runs the local Webex API emulator until SIGINT or SIGTERM and prints its
- * URL and the personal tokens of its seeded identities. Those tokens exist only inside this
- * emulator, so printing them in full is safe and is what the user asked for.
+ * URL, the personal tokens of its seeded identities and what each token is for. Those tokens
+ * exist only inside this emulator, so printing them in full is safe and is what the user asked
+ * for. `wxadmin emulator mutate` (emulator-mutate.ts) changes the data of a running emulator.
  */
 import type { Command } from "commander";
 import { Option } from "commander";
@@ -10,6 +11,7 @@ import { InvalidInputError } from "../../transport/errors.js";
 import { actionFor, ACCESS_TOKEN_ENV, type CliContext, type CliIo } from "../context.js";
 import { integerOption } from "../options.js";
 import { formatCount, renderFields } from "../render.js";
+import { registerEmulatorMutateCommand } from "./emulator-mutate.js";
 
 interface EmulatorCommandOptions {
   port: number;
@@ -25,8 +27,8 @@ interface EmulatorCommandOptions {
 }
 
 export function registerEmulatorCommand(program: Command, io: CliIo): void {
-  program
-    .command("emulator")
+  const emulator = program.command("emulator");
+  emulator
     .description("Run the local Webex API emulator until stopped with Ctrl+C (SIGINT) or SIGTERM.")
     .option("--port <port>", "TCP port to listen on; 0 picks a free port. Default: 0.", integerOption(0, 65_535), 0)
     .option("--host <address>", "Loopback address to listen on (127.0.0.1, ::1 or localhost). Default: 127.0.0.1.", "127.0.0.1")
@@ -76,7 +78,15 @@ export function registerEmulatorCommand(program: Command, io: CliIo): void {
       "after",
       `
 With --verbose, one access line per request goes to stderr (credentials masked).
-With --json, the URL, orgs and tokens are printed as one JSON object.`,
+With --json, the URL, orgs and tokens are printed as one JSON object.
+
+Which token to use:
+  developer      the apps commands: create service apps, authorize them, get their tokens
+  customerAdmin  the customer org's data: whoami, orgs list, backup (then diff and audit)
+  partnerAdmin   the partner org and every customer org it manages: backup --all-orgs
+
+While it runs, "wxadmin emulator mutate --url URL" changes the data of one org, so that
+two backups differ.`,
     )
     .action(
       actionFor<EmulatorCommandOptions>(io, async (context, _args, options) => {
@@ -107,6 +117,7 @@ With --json, the URL, orgs and tokens are printed as one JSON object.`,
         await emulator.stop();
       }),
     );
+  registerEmulatorMutateCommand(emulator, io);
 }
 
 /**
@@ -167,9 +178,23 @@ function printStarted(context: CliContext, emulator: Emulator, options: Emulator
       2,
     ),
     "",
-    "Point wxadmin or the SDK at it as the developer:",
-    `  export WEBEX_BASE_URL=${emulator.url} ${ACCESS_TOKEN_ENV}=${emulator.tokens.developer}`,
-    "  wxadmin whoami",
+    "Which token to use:",
+    renderFields(
+      [
+        ["developer", "the apps commands: create service apps, authorize them, get their tokens"],
+        ["customerAdmin", "the customer org's data: whoami, orgs list, backup (then diff and audit)"],
+        ["partnerAdmin", "the partner org and every customer org it manages: backup --all-orgs"],
+      ],
+      2,
+    ),
+    "",
+    "Back up and audit the customer org from another shell:",
+    `  export WEBEX_BASE_URL=${emulator.url} ${ACCESS_TOKEN_ENV}=${emulator.tokens.customerAdmin}`,
+    "  wxadmin backup && wxadmin audit",
+    "",
+    "Change its data, then back up again and compare the two snapshots:",
+    `  wxadmin emulator mutate --url ${emulator.url}`,
+    "  wxadmin backup && wxadmin diff",
   ];
   // The tokens are the emulator's own, printed on purpose; see the file comment.
   context.printUnmasked(lines.join("\n"));

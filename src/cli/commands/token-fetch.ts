@@ -71,7 +71,7 @@ Example:
             orgIds.push(orgId);
           }
         }
-        context.logger.debug(`Fetching tokens of app ${appId} for ${orgIds.length} org(s), client secret from ${secret.source}, into ${store.describe()}`);
+        context.logger.debug(`Fetching tokens of app ${appId} for ${orgIds.length === 1 ? "1 org" : `${orgIds.length} orgs`}, client secret from ${secret.source}, into ${store.describe()}`);
 
         const outcomes = await runPerOrg(orgIds, async (orgId): Promise<StoredToken> => {
           let pair: TokenInfo;
