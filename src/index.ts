@@ -111,6 +111,9 @@ export {
   type PageInput,
   type JsonPageInput,
   type OpenSnapshotDbOptions,
+  type DeletedSnapshot,
+  SnapshotBusyError,
+  type SnapshotClaim,
 } from "./storage/snapshot-db.js";
 export { SCHEMA_VERSION } from "./storage/schema.js";
 export {

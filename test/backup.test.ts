@@ -4,10 +4,12 @@
  * through one pool, and backups under injected faults.
  */
 import assert from "node:assert/strict";
+import { fork } from "node:child_process";
 import { after, afterEach, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { Emulator } from "../src/emulator/index.js";
 import { BACKUP_KINDS, backupOrgs, type BackupKind } from "../src/jobs/backup.js";
-import { SnapshotDb } from "../src/storage/snapshot-db.js";
+import { SnapshotBusyError, SnapshotDb } from "../src/storage/snapshot-db.js";
 import { InvalidInputError } from "../src/transport/errors.js";
 import type { SleepFunction } from "../src/transport/rate-limit.js";
 import type { Webex, WebexOptions } from "../src/webex.js";
@@ -295,6 +297,55 @@ describe("backup", () => {
     controller.abort(new Error("cancelled early"));
     await assert.rejects(backupOrgs({ webex: admin, db, signal: controller.signal }), /cancelled early/);
     assert.deepEqual(db.listSnapshots(), []);
+    db.close();
+  });
+
+  test("claims its snapshots while running", async () => {
+    const db = folder.openDb();
+    const claimsSeen = new Set<string>();
+    const result = await backupOrgs({
+      webex: admin,
+      db,
+      kinds: ["licenses", "locations"],
+      onProgress: (event) => {
+        const claim = db.getClaim(event.snapshotId);
+        claimsSeen.add(claim === undefined ? "none" : `pid ${claim.pid}, own ${claim.isOwn}, stale ${claim.staleReason ?? "no"}`);
+      },
+    });
+    assert.deepEqual([...claimsSeen], [`pid ${process.pid}, own true, stale no`]);
+    assert.equal(db.getClaim(result.snapshots[0]!.snapshot.id), undefined, "the claim outlived the backup");
+    db.close();
+  });
+
+  test("resume of a snapshot another process writes", async () => {
+    const db = folder.openDb();
+    const stopped = db.createSnapshot({ id: admin.org.id, displayName: admin.org.displayName }, { kinds: ["licenses"] });
+    db.finishSnapshot(stopped.id, "incomplete", "Interrupted before licenses finished");
+    const holder = fork(fileURLToPath(new URL("./helpers/snapshot-db-child.js", import.meta.url)), ["hold", db.path, String(stopped.id)]);
+    try {
+      assert.equal(await new Promise((resolve) => holder.once("message", resolve)), "holding");
+      const logStart = emulator.requestLog.length;
+      const error = await backupOrgs({ webex: admin, db, resumeSnapshotIds: [stopped.id] }).then(
+        () => assert.fail("the resume was accepted"),
+        (rejection: unknown) => rejection,
+      );
+      assert.ok(error instanceof SnapshotBusyError);
+      assert.equal(error.claim.pid, holder.pid);
+      assert.equal(db.getSnapshot(stopped.id)?.status, "incomplete");
+      assert.equal(db.getKind(stopped.id, "licenses")?.status, "pending");
+      assert.equal(emulator.requestLog.length, logStart, "the rejected resume sent requests");
+
+      const ended = new Promise((resolve) => holder.once("exit", resolve));
+      process.kill(holder.pid as number, "SIGKILL");
+      await ended;
+    } finally {
+      holder.kill("SIGKILL");
+    }
+
+    const resumed = await backupOrgs({ webex: admin, db, resumeSnapshotIds: [stopped.id] });
+    assert.equal(resumed.complete, true);
+    assert.deepEqual(readSnapshot(db, stopped.id), { licenses: expected.licenses });
+    assert.equal(db.getClaim(stopped.id), undefined);
     db.close();
   });
 

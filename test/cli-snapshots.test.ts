@@ -4,7 +4,8 @@
  * this process, each with its own temporary database.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -82,8 +83,8 @@ describe("snapshots list and show", () => {
     const run = await cli.run(["snapshots", "list", "--db", db]);
     assertExit(run, 0);
     const lines = run.stdout.trimEnd().split("\n");
-    assert.match(lines[0] ?? "", /^ID\s+ORG\s+STARTED\s+TOOK\s+STATUS\s+OBJECTS$/);
-    assert.match(lines[1] ?? "", /^ 1\s+Example Customer Inc\.\s+2026-01-15 08:00 UTC\s+1 minute 30 seconds\s+complete\s+20$/);
+    assert.match(lines[0] ?? "", /^SNAPSHOT\s+ORG\s+STARTED\s+TOOK\s+STATUS\s+OBJECTS$/);
+    assert.match(lines[1] ?? "", /^ {7}1\s+Example Customer Inc\.\s+2026-01-15 08:00 UTC\s+1 minute 30 seconds\s+complete\s+20$/);
     assert.equal(lines.length, 3);
   });
 
@@ -136,6 +137,172 @@ describe("snapshots list and show", () => {
     const run = await cli.run(["snapshots", "list", "--token", "abc", "--db", freshDbPath()]);
     assertExit(run, 2);
     assert.match(run.stderr, /does not take --token: it reads only the snapshot database/);
+  });
+
+  test("short backup took less than a second", async () => {
+    const db = freshDbPath();
+    const writer = SnapshotDb.open(db);
+    const startedAt = new Date("2026-01-15T08:00:00.000Z");
+    const snapshot = writer.createSnapshot({ id: ORG_ID, displayName: "Example Customer Inc." }, { kinds: ["licenses"], startedAt });
+    writer.markKindComplete(snapshot.id, "licenses");
+    writer.finishSnapshot(snapshot.id, "complete", undefined, new Date(startedAt.getTime() + 400));
+    writer.close();
+
+    const list = await cli.run(["snapshots", "list", "--db", db]);
+    assertExit(list, 0);
+    assert.match(list.stdout, /^ {7}1\s+Example Customer Inc\.\s+2026-01-15 08:00 UTC\s+less than a second\s+complete\s+0$/m);
+    const show = await cli.run(["snapshots", "show", "1", "--db", db]);
+    assertExit(show, 0);
+    assert.match(show.stdout, /^Finished:\s+2026-01-15 08:00 UTC \(took less than a second\)$/m);
+  });
+
+  test("a folder as --db", async () => {
+    const folder = join(dir, "a-folder");
+    await mkdir(folder, { recursive: true });
+    const expected = `wxadmin: error: The snapshot database path ${folder} is a folder; give a file path such as ${join(folder, "snapshots.db")}.\n`;
+    for (const args of [["snapshots", "list"], ["snapshots", "show", "1"], ["snapshots", "delete", "1"], ["diff"], ["audit"], ["backup", "--token", "not-used"]]) {
+      const run = await cli.run([...args, "--db", folder]);
+      assertExit(run, 2);
+      assert.equal(run.stderr, expected, args.join(" "));
+    }
+  });
+
+  test("--org takes ids, not names", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const byName = await cli.run(["audit", "--db", db, "--org", "Northwind Dental Group"]);
+    assertExit(byName, 2);
+    assert.equal(
+      byName.stderr,
+      'wxadmin: error: Invalid --org "Northwind Dental Group": --org takes an org id (a base64 Webex org id or a bare UUID), not an org name. ' +
+        'Find the id with "wxadmin orgs list", or for orgs with stored snapshots, "wxadmin snapshots list --json" (field orgId).\n',
+    );
+
+    const otherOrg = webexId("ORGANIZATION", "0f0f0f0f-0000-4000-8000-000000000002");
+    const twoIds = await cli.run(["snapshots", "list", "--db", db, "--org", `${ORG_ID} ${otherOrg}`]);
+    assertExit(twoIds, 2);
+    assert.match(twoIds.stderr, /"wxadmin snapshots list" acts in one org, but --org named 2: /);
+
+    const byUuid = await cli.run(["snapshots", "list", "--db", db, "--org", "0f0f0f0f-0000-4000-8000-000000000001", "--json"]);
+    assert.equal(parseJson(byUuid).length, 1);
+  });
+
+  test("lists at most ten orgs in an error", async () => {
+    const db = freshDbPath();
+    const writer = SnapshotDb.open(db);
+    for (let index = 1; index <= 12; index += 1) {
+      const orgId = webexId("ORGANIZATION", `0f0f0f0f-0000-4000-8000-0000000001${String(index).padStart(2, "0")}`);
+      writer.createSnapshot({ id: orgId, displayName: `Org ${index}` }, { kinds: ["people"] });
+    }
+    writer.close();
+
+    const run = await cli.run(["diff", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /contains snapshots of 12 orgs; pick one with --org ORG_ID, or give snapshot ids\. The orgs are Org 1 \(/);
+    assert.match(run.stderr, /, Org 10 \([^)]+\) and 2 more; run "wxadmin snapshots list" to see them all\.$/m);
+    assert.equal(run.stderr.match(/Org \d+ \(/g)?.length, 10);
+
+    const unknownOrg = webexId("ORGANIZATION", "0f0f0f0f-0000-4000-8000-000000000999");
+    const missing = await cli.run(["audit", "--db", db, "--org", unknownOrg]);
+    assertExit(missing, 2);
+    assert.match(missing.stderr, /has no snapshot of org .*; run "wxadmin backup --org .*" first, or pick a stored org with --org ORG_ID\. The stored orgs are Org 1 /);
+    assert.match(missing.stderr, / and 2 more; run "wxadmin snapshots list" to see them all\.$/m);
+  });
+});
+
+describe("snapshots delete", () => {
+  /** Writes three crafted snapshots and returns the database path. */
+  function writeThree(): string {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    writeCraftedSnapshot(db, craftedObjects(), new Date("2026-01-16T08:00:00.000Z"));
+    writeCraftedSnapshot(db, { licenses: craftedObjects().licenses ?? [] }, new Date("2026-01-17T08:00:00.000Z"));
+    return db;
+  }
+
+  function listIds(db: string): Promise<number[]> {
+    return cli.run(["snapshots", "list", "--db", db, "--json"]).then((run) => parseJson(run).map((snapshot: { id: number }) => snapshot.id));
+  }
+
+  test("deletes and counts objects", async () => {
+    const db = writeThree();
+    const run = await cli.run(["snapshots", "delete", "1", "3", "--db", db]);
+    assertExit(run, 0);
+    assert.equal(
+      run.stdout,
+      "Deleted snapshot 1 (Example Customer Inc., started 2026-01-15 08:00 UTC, complete): 20 objects.\n" +
+        "Deleted snapshot 3 (Example Customer Inc., started 2026-01-17 08:00 UTC, complete): 4 objects.\n",
+    );
+    assert.match(
+      run.stderr,
+      /^The file .*snapshots-\d+\.db keeps its size \(\d+\.\d kB\) until it is compacted; later backups reuse the freed space\. To shrink it now, run: wxadmin snapshots delete --vacuum --db .*snapshots-\d+\.db\n$/,
+    );
+    assert.deepEqual(await listIds(db), [2]);
+  });
+
+  test("unknown id deletes nothing", async () => {
+    const db = writeThree();
+    const run = await cli.run(["snapshots", "delete", "1", "9", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /^wxadmin: error: Snapshot 9 is not in .*, so nothing was deleted; run "wxadmin snapshots list" to see the stored snapshots\.\n$/);
+    assert.equal(run.stdout, "");
+    assert.deepEqual(await listIds(db), [1, 2, 3]);
+  });
+
+  test("--vacuum shrinks the file", async () => {
+    const db = freshDbPath();
+    const writer = SnapshotDb.open(db);
+    const snapshot = writer.createSnapshot({ id: ORG_ID, displayName: "Example Customer Inc." }, { kinds: ["people"] });
+    const filler = "x".repeat(2_000);
+    writer.insertObjects(snapshot.id, "people", Array.from({ length: 2_000 }, (_, index) => ({ id: `p${index}`, value: { filler } })));
+    writer.markKindComplete(snapshot.id, "people");
+    writer.finishSnapshot(snapshot.id);
+    writer.close();
+    const before = statSync(db).size;
+
+    const run = await cli.run(["snapshots", "delete", String(snapshot.id), "--vacuum", "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /: 2,000 objects\.$/m);
+    assert.match(run.stderr, /^Compacting .* \(\d+\.\d MB\); this may take a while and needs free disk space of up to twice the file's size\.$/m);
+    assert.match(run.stderr, /^Compacted .* to \d+\.\d kB\.$/m);
+    assert.doesNotMatch(run.stderr, /keeps its size/);
+    const sizeAfter = statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0);
+    assert.ok(sizeAfter < before / 10, `${sizeAfter} bytes after --vacuum, ${before} before`);
+  });
+
+  test("--vacuum alone only compacts", async () => {
+    const db = writeThree();
+    const run = await cli.run(["snapshots", "delete", "--vacuum", "--db", db]);
+    assertExit(run, 0);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /^Compacted /m);
+    assert.deepEqual(await listIds(db), [1, 2, 3]);
+  });
+
+  test("needs ids or --vacuum", async () => {
+    const db = writeThree();
+    const run = await cli.run(["snapshots", "delete", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /Give the ids of the snapshots to delete, such as "wxadmin snapshots delete 3 4"/);
+  });
+
+  test("prints JSON", async () => {
+    const db = writeThree();
+    const result = parseJson(await cli.run(["snapshots", "delete", "2", "--db", db, "--json"]));
+    assert.deepEqual(
+      result.deleted.map((entry: { id: number; objects: number; status: string }) => [entry.id, entry.objects, entry.status]),
+      [[2, 20, "complete"]],
+    );
+    assert.equal(result.vacuumed, false);
+    assert.ok(result.fileBytes > 0);
+  });
+
+  test("does not create a missing database", async () => {
+    const db = freshDbPath();
+    const run = await cli.run(["snapshots", "delete", "1", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /No snapshot database at /);
+    assert.equal(existsSync(db), false);
   });
 });
 
@@ -428,7 +595,7 @@ describe("diff command", () => {
 
     const run = await cli.run(["diff", "--db", db]);
     assertExit(run, 2);
-    assert.match(run.stderr, /contains snapshots of 2 orgs \(Example Customer Inc\. \(.*\), Other Org \(.*\)\); pick one with --org ORG/);
+    assert.match(run.stderr, /contains snapshots of 2 orgs; pick one with --org ORG_ID, or give snapshot ids\. The orgs are Example Customer Inc\. \(.*\), Other Org \(.*\)\.$/m);
 
     const picked = await cli.run(["diff", "--db", db, "--org", otherOrg]);
     assertExit(picked, 2);
@@ -694,9 +861,10 @@ describe("backup command against the emulator", () => {
     emulator.inject({ path: "/telephony/config/numbers", status: 403 });
     const run = await online.run(["backup", "--progress", "off"]);
     assertExit(run, 4);
+    assert.doesNotMatch(run.stderr, /\.\./, "doubled full stop");
     assert.match(run.stdout, /^\s+3\s+Example Customer Inc\.\s+incomplete\s+/m);
     assert.match(run.stdout, /^ {2}snapshot 3 numbers: failed: .*403/m);
-    assert.match(run.stderr, /1 of 1 snapshots are incomplete \(3\).*continue with: wxadmin backup --resume 3$/m);
+    assert.match(run.stderr, /Snapshot 3 is incomplete; the failed kinds are listed above\. .*continue with: wxadmin backup --resume 3$/m);
 
     const audit = await online.run(["audit", "3"]);
     assertExit(audit, 0);
@@ -704,7 +872,7 @@ describe("backup command against the emulator", () => {
 
     const resumed = await online.run(["backup", "--resume", "3", "--progress", "lines"]);
     assertExit(resumed, 0);
-    assert.match(resumed.stderr, /snapshot 3 Example Customer Inc\. people: complete before resume/);
+    assert.match(resumed.stderr, /^backup: snapshot 3 Example Customer Inc\. people: complete {4}2 pages, \d+ items, 0 rate-limit waits \(stored before the resume\)$/m);
     const list = parseJson(await online.run(["snapshots", "list", "--json"]));
     assert.equal(list.find((snapshot: { id: number }) => snapshot.id === 3)?.status, "complete");
     assert.deepEqual(linesOfDiff(parseJson(await online.run(["diff", "2", "3", "--json"]))), []);
@@ -723,6 +891,8 @@ describe("backup command against the emulator", () => {
     assertExit(stopped, 4);
     assert.ok(exitMs < 5_000, `the CLI took ${Math.round(exitMs)} ms to exit after SIGINT`);
     assert.match(stopped.stderr, /Backup stopped by SIGINT; snapshot 4 kept as incomplete\. Continue with: wxadmin backup --resume 4$/m);
+    assert.match(stopped.stderr, /is incomplete: Interrupted before people finished; resume the backup of snapshot 4 to continue\.$/m);
+    assert.doesNotMatch(stopped.stderr, /\.\./, "doubled full stop");
 
     const shown = parseJson(await online.run(["snapshots", "show", "4", "--json"]));
     assert.equal(shown.status, "incomplete");
@@ -755,5 +925,110 @@ describe("backup command against the emulator", () => {
     const run = await online.run(["backup", "--all-orgs", "--org", emulator.orgs.customer.id]);
     assertExit(run, 2);
     assert.match(run.stderr, /Give either --all-orgs or --org, not both/);
+  });
+});
+
+describe("backup claims and resume", () => {
+  let emulator: Emulator;
+  let dbPath: string;
+  let online: CliRecorder;
+
+  before(async () => {
+    emulator = await startEmulator({ port: 0, host: "127.0.0.1", people: 150, randomSeed: 12 });
+    dbPath = freshDbPath();
+    online = new CliRecorder({ WEBEX_BASE_URL: emulator.url, WEBEX_ACCESS_TOKEN: emulator.tokens.customerAdmin, WXADMIN_DB: dbPath, HOME: dir });
+  });
+
+  after(async () => {
+    await emulator?.stop();
+  });
+
+  function readStatus(snapshotId: number, table: string): string | undefined {
+    const row = table.split("\n").find((line) => new RegExp(`^\\s+${snapshotId}\\s`).test(line));
+    return row?.trim().split(/\s{2,}/)[4];
+  }
+
+  test("bad --kinds creates no database", async () => {
+    const fresh = freshDbPath();
+    const run = await online.run(["backup", "--kinds", "bogus", "--db", fresh]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /^wxadmin: error: Unknown backup kind "bogus"; the kinds are people, .*\.\n$/);
+    assert.equal(run.stdout, "");
+    assert.equal(existsSync(fresh), false);
+  });
+
+  test("--resume needs an existing database", async () => {
+    const fresh = freshDbPath();
+    const run = await online.run(["backup", "--resume", "1", "--db", fresh]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /No snapshot database at /);
+    assert.equal(existsSync(fresh), false);
+  });
+
+  test("--resume of a complete snapshot", async () => {
+    const first = await online.run(["backup", "--progress", "off", "--json"]);
+    assert.equal(parseJson(first).snapshots[0].snapshot.id, 1);
+
+    const logStart = emulator.requestLog.length;
+    const run = await online.run(["backup", "--resume", "1"]);
+    assertExit(run, 0);
+    assert.equal(run.stderr, "Snapshot 1 is already complete; nothing to resume.\n");
+    assert.equal(run.stdout, "");
+    assert.equal(emulator.requestLog.length, logStart, "requests were sent");
+
+    const json = parseJson(await online.run(["backup", "--resume", "1", "--json"]));
+    assert.equal(json.complete, true);
+    assert.deepEqual(json.snapshots.map((entry: { snapshot: { id: number } }) => entry.snapshot.id), [1]);
+  });
+
+  test("claim blocks resume until kill -9", async () => {
+    // The second page of people hangs, so the backup is still writing snapshot 2 while the
+    // other commands run.
+    emulator.inject({ path: "/people", skip: 1, delayMs: 30_000 });
+    const running = online.start(["backup", "--progress", "lines", "--concurrency", "2"]);
+    let killed: CliRun;
+    try {
+      await running.waitForOutput(/callQueueAgents: complete/, "stderr", 30_000);
+      assert.match(running.stderr, /^backup: snapshot 2 /m);
+
+      const resume = await online.run(["backup", "--resume", "2"]);
+      assertExit(resume, 2);
+      assert.match(
+        resume.stderr,
+        new RegExp(
+          `^wxadmin: error: Snapshot 2 is being written by another backup: process ${running.pid} on host \\S+ since \\S+\\. ` +
+            `Wait for that backup to finish, or stop it \\(Ctrl\\+C in its terminal, or kill ${running.pid}\\); then run: wxadmin backup --resume 2\\n$`,
+        ),
+      );
+
+      const deletion = await online.run(["snapshots", "delete", "1", "2"]);
+      assertExit(deletion, 2);
+      assert.match(deletion.stderr, new RegExp(`Snapshot 2 is being written by process ${running.pid} on host .* Nothing was deleted\\.\\n$`));
+      const listed = await online.run(["snapshots", "list"]);
+      assert.equal(readStatus(1, listed.stdout), "complete");
+      assert.equal(readStatus(2, listed.stdout), "running");
+      const shown = await online.run(["snapshots", "show", "2"]);
+      assert.match(shown.stdout, new RegExp(`^Backup:\\s+process ${running.pid} on host \\S+ since `, "m"));
+
+      process.kill(running.pid, "SIGKILL");
+      killed = await running.ended();
+    } finally {
+      emulator.clearFaults();
+      await running.stop("SIGKILL");
+    }
+    assert.equal(killed.code, null, "the backup was not ended by SIGKILL");
+
+    const afterKill = await online.run(["snapshots", "list"]);
+    assert.equal(readStatus(2, afterKill.stdout), "incomplete");
+    const stored = parseJson(await online.run(["snapshots", "show", "2", "--json"]));
+    assert.equal(stored.status, "running");
+
+    const resumed = await online.run(["backup", "--resume", "2", "--progress", "off"]);
+    assertExit(resumed, 0);
+    assert.match(resumed.stdout, /^\s+2\s+Example Customer Inc\.\s+complete\s+/m);
+    const diff = parseJson(await online.run(["diff", "1", "2", "--json"]));
+    for (const [kind, entry] of Object.entries<any>(diff.byKind)) {
+      assert.equal(entry.added.length + entry.removed.length + entry.changed.length, 0, kind);
+    }
   });
 });

@@ -1,14 +1,19 @@
 /** The snapshot database against real SQLite files in a temporary folder. */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { SCHEMA_VERSION } from "../src/storage/schema.js";
-import { SnapshotDb } from "../src/storage/snapshot-db.js";
+import { CLAIM_STALE_MS } from "../src/storage/snapshot-claims.js";
+import { SnapshotBusyError, SnapshotDb } from "../src/storage/snapshot-db.js";
 import { openSnapshotWriter } from "../src/storage/snapshot-writer.js";
 import { InvalidInputError } from "../src/transport/errors.js";
+
+const CHILD_SCRIPT = fileURLToPath(new URL("./helpers/snapshot-db-child.js", import.meta.url));
 
 const ORG = { id: "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9hY21l", displayName: "Acme" };
 const OTHER_ORG = { id: "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9vdGhlcg", displayName: "Other" };
@@ -131,7 +136,89 @@ describe("SnapshotDb.open", () => {
   test("rejects empty path", () => {
     assert.throws(() => SnapshotDb.open(" "), InvalidInputError);
   });
+
+  test("rejects a folder", () => {
+    const folder = path.dirname(freshPath());
+    mkdirSync(folder, { recursive: true });
+    for (const readonly of [false, true]) {
+      const error = catchError(() => SnapshotDb.open(folder, { readonly }));
+      assert.ok(error instanceof InvalidInputError);
+      assert.equal(error.message, `The snapshot database path ${folder} is a folder; give a file path such as ${path.join(folder, "snapshots.db")}.`);
+    }
+  });
+
+  test("upgrades a version 1 file", () => {
+    const file = freshPath();
+    const writer = SnapshotDb.open(file);
+    const snapshot = writer.createSnapshot(ORG, { kinds: ["people"] });
+    writer.close();
+    const raw = new Database(file);
+    raw.exec("DROP TABLE snapshot_writers");
+    raw.pragma("user_version = 1");
+    raw.close();
+
+    const reader = SnapshotDb.open(file, { readonly: true });
+    assert.equal(reader.hasClaimTable, false);
+    assert.equal(reader.getClaim(snapshot.id), undefined);
+    assert.equal(reader.getSnapshot(snapshot.id)?.orgId, ORG.id);
+    reader.close();
+
+    const upgraded = SnapshotDb.open(file);
+    assert.equal(upgraded.hasClaimTable, true);
+    assert.deepEqual(upgraded.claimSnapshots([snapshot.id]), []);
+    assert.equal(upgraded.getClaim(snapshot.id)?.isOwn, true);
+    upgraded.close();
+    const check = new Database(file, { readonly: true });
+    assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
+    check.close();
+  });
+
+  test("processes creating one file at once", async () => {
+    // Each round starts several processes that open the same new file at the same moment. One
+    // of them creates the tables, and the others must wait for it instead of failing.
+    const processes = 4;
+    for (let round = 1; round <= 5; round += 1) {
+      const file = freshPath();
+      const children = Array.from({ length: processes }, () => fork(CHILD_SCRIPT, ["open", file]));
+      try {
+        await Promise.all(children.map((child) => nextMessage(child)));
+        const outcomes = children.map((child) => nextMessage(child));
+        for (const child of children) {
+          child.send("go");
+        }
+        assert.deepEqual(await Promise.all(outcomes), Array(processes).fill("opened"), `round ${round}`);
+      } finally {
+        for (const child of children) {
+          child.kill();
+        }
+      }
+
+      const db = SnapshotDb.open(file, { readonly: true });
+      assert.equal(db.hasClaimTable, true);
+      db.close();
+    }
+  });
 });
+
+/** Resolves with the next IPC message of `child`, or rejects when it exits first. */
+function nextMessage(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null): void => reject(new Error(`child ${child.pid} exited with ${code} before sending a message`));
+    child.once("exit", onExit);
+    child.once("message", (message) => {
+      child.off("exit", onExit);
+      resolve(String(message));
+    });
+  });
+}
+
+/** Resolves once `child` has exited. */
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
 
 describe("snapshots", () => {
   test("new snapshot is running with pending kinds", () => {
@@ -209,6 +296,18 @@ describe("snapshots", () => {
     db.close();
   });
 
+  test("finish stores reason without final full stop", () => {
+    const db = openFresh();
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people", "numbers"] });
+    db.markKindFailed(snapshot.id, "people", "Page 3 was not stored.");
+    db.markKindFailed(snapshot.id, "numbers", "403 Forbidden.");
+    assert.equal(db.finishSnapshot(snapshot.id).error, "people failed: Page 3 was not stored; numbers failed: 403 Forbidden");
+
+    db.reopenSnapshot(snapshot.id);
+    assert.equal(db.finishSnapshot(snapshot.id, "incomplete", "Interrupted; resume to continue.").error, "Interrupted; resume to continue");
+    db.close();
+  });
+
   test("finish derives incomplete with reason", () => {
     const db = openFresh();
     const snapshot = db.createSnapshot(ORG, { kinds: ["people", "numbers", "licenses"] });
@@ -265,6 +364,203 @@ describe("snapshots", () => {
     assert.deepEqual(db.getKinds(deleted.id), []);
     assert.deepEqual(db.countObjects(deleted.id), {});
     assert.deepEqual(db.countObjects(remaining.id), { people: 1 });
+    db.close();
+  });
+});
+
+describe("deleting snapshots", () => {
+  test("deletes several and counts objects", () => {
+    const db = openFresh();
+    const first = db.createSnapshot(ORG, { kinds: ["people"] });
+    const second = db.createSnapshot(OTHER_ORG, { kinds: ["people", "licenses"] });
+    const kept = db.createSnapshot(ORG, { kinds: ["people"] });
+    db.insertObjects(first.id, "people", [{ id: "p1", value: {} }]);
+    db.insertObjects(second.id, "people", [{ id: "p1", value: {} }, { id: "p2", value: {} }]);
+    db.insertObjects(second.id, "licenses", [{ id: "l1", value: {} }]);
+    db.insertObjects(kept.id, "people", [{ id: "p1", value: {} }]);
+
+    const deleted = db.deleteSnapshots([second.id, first.id, second.id]);
+    assert.deepEqual(
+      deleted.map((entry) => [entry.snapshot.id, entry.snapshot.orgId, entry.objects]),
+      [
+        [second.id, OTHER_ORG.id, 3],
+        [first.id, ORG.id, 1],
+      ],
+    );
+    assert.deepEqual(db.listSnapshots().map((snapshot) => snapshot.id), [kept.id]);
+    assert.deepEqual(db.countObjects(kept.id), { people: 1 });
+    db.close();
+  });
+
+  test("unknown id deletes nothing", () => {
+    const db = openFresh();
+    const known = db.createSnapshot(ORG, { kinds: ["people"] });
+    db.insertObjects(known.id, "people", [{ id: "p1", value: {} }]);
+
+    const error = catchError(() => db.deleteSnapshots([known.id, 41, 42]));
+    assert.ok(error instanceof InvalidInputError);
+    assert.match(error.message, /^Snapshots 41, 42 are not in .*, so nothing was deleted; run "wxadmin snapshots list"/);
+    assert.deepEqual(db.countObjects(known.id), { people: 1 });
+    db.close();
+  });
+
+  test("vacuum shrinks the file", () => {
+    const file = freshPath();
+    const db = SnapshotDb.open(file);
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    const filler = "x".repeat(2_000);
+    db.insertObjects(snapshot.id, "people", Array.from({ length: 2_000 }, (_, index) => ({ id: `p${index}`, value: { filler } })));
+    db.deleteSnapshots([snapshot.id]);
+    const sizeOf = (name: string): number => (existsSync(name) ? statSync(name).size : 0);
+    const before = sizeOf(file) + sizeOf(`${file}-wal`);
+
+    db.vacuum();
+    const afterVacuum = sizeOf(file) + sizeOf(`${file}-wal`);
+    assert.ok(afterVacuum < before / 10, `${afterVacuum} bytes after VACUUM, ${before} before`);
+    db.close();
+  });
+});
+
+describe("snapshot claims", () => {
+  /** Writes a claim row as another process would, bypassing the checks of `claimSnapshots`. */
+  function writeClaim(file: string, snapshotId: number, claim: { pid: number; host?: string; token?: string; renewedAt: Date }): void {
+    const raw = new Database(file);
+    raw
+      .prepare("INSERT OR REPLACE INTO snapshot_writers (snapshot_id, pid, host, process_token, claimed_at, renewed_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(snapshotId, claim.pid, claim.host ?? hostname(), claim.token ?? "another-process", claim.renewedAt.toISOString(), claim.renewedAt.toISOString());
+    raw.close();
+  }
+
+  test("new snapshot can be claimed at creation", () => {
+    const db = openFresh();
+    const claimed = db.createSnapshot(ORG, { kinds: ["people"], claim: true });
+    const unclaimed = db.createSnapshot(ORG, { kinds: ["people"] });
+    const claim = db.getClaim(claimed.id);
+    assert.equal(claim?.pid, process.pid);
+    assert.equal(claim?.isOwn, true);
+    assert.equal(claim?.staleReason, undefined);
+    assert.equal(db.getClaim(unclaimed.id), undefined);
+
+    db.releaseClaims([claimed.id]);
+    assert.equal(db.getClaim(claimed.id), undefined);
+    db.close();
+  });
+
+  test("own claim blocks a second claim", () => {
+    const db = openFresh();
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"], claim: true });
+    const error = catchError(() => db.claimSnapshots([snapshot.id]));
+    assert.ok(error instanceof SnapshotBusyError);
+    assert.match(error.message, new RegExp(`^Snapshot ${snapshot.id} is being written by this process \\(${process.pid}\\) on host `));
+    db.close();
+  });
+
+  test("live process blocks claim and delete until killed", async () => {
+    const file = freshPath();
+    const db = SnapshotDb.open(file);
+    const held = db.createSnapshot(ORG, { kinds: ["people"] });
+    const free = db.createSnapshot(ORG, { kinds: ["people"] });
+    db.insertObjects(held.id, "people", [{ id: "p1", value: {} }]);
+
+    const child = fork(CHILD_SCRIPT, ["hold", file, String(held.id)]);
+    try {
+      assert.equal(await nextMessage(child), "holding");
+      const pid = child.pid as number;
+
+      const claimError = catchError(() => db.claimSnapshots([free.id, held.id]));
+      assert.ok(claimError instanceof SnapshotBusyError);
+      assert.equal(claimError.claim.pid, pid);
+      assert.equal(claimError.claim.snapshotId, held.id);
+      assert.match(claimError.message, new RegExp(`Snapshot ${held.id} is being written by process ${pid} on host .* since .*\\. Wait for that backup to finish, or stop it \\(Ctrl\\+C in its terminal, or kill ${pid}\\), and try again\\.$`));
+      assert.equal(db.getClaim(free.id), undefined, "a claim was taken although one snapshot is held");
+
+      assert.ok(catchError(() => db.deleteSnapshots([free.id, held.id])) instanceof SnapshotBusyError);
+      assert.ok(catchError(() => db.deleteSnapshot(held.id)) instanceof SnapshotBusyError);
+      assert.deepEqual(db.listSnapshots().map((snapshot) => snapshot.id), [held.id, free.id]);
+
+      process.kill(pid, "SIGKILL");
+      await waitForExit(child);
+    } finally {
+      child.kill("SIGKILL");
+    }
+
+    const replaced = db.claimSnapshots([held.id]);
+    assert.equal(replaced.length, 1);
+    assert.match(replaced[0]?.staleReason ?? "", /^process \d+ no longer runs$/);
+    assert.equal(db.getClaim(held.id)?.isOwn, true);
+    db.releaseClaims([held.id]);
+    assert.equal(db.deleteSnapshot(held.id), true);
+    db.close();
+  });
+
+  test("claim not renewed in time is stale", () => {
+    const file = freshPath();
+    const db = SnapshotDb.open(file);
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    const now = new Date("2026-03-01T12:00:00.000Z");
+    // The parent of this test process runs, so only the age of the claim can make it stale.
+    writeClaim(file, snapshot.id, { pid: process.ppid, renewedAt: new Date(now.getTime() - CLAIM_STALE_MS + 1_000) });
+    assert.ok(catchError(() => db.claimSnapshots([snapshot.id], now)) instanceof SnapshotBusyError);
+
+    writeClaim(file, snapshot.id, { pid: process.ppid, renewedAt: new Date(now.getTime() - CLAIM_STALE_MS - 1_000) });
+    const [replaced] = db.claimSnapshots([snapshot.id], now);
+    assert.match(replaced?.staleReason ?? "", /^it was last renewed at 2026-03-01T11:49:59\.000Z, more than 10 minutes ago$/);
+    db.close();
+  });
+
+  test("claim from another host expires", () => {
+    const file = freshPath();
+    const db = SnapshotDb.open(file);
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    const now = new Date("2026-03-01T12:00:00.000Z");
+    // A pid that exists nowhere on this host: the claim's host decides, not the pid.
+    writeClaim(file, snapshot.id, { pid: 2 ** 22 + 7, host: "another-host.example", renewedAt: now });
+    const error = catchError(() => db.claimSnapshots([snapshot.id], now));
+    assert.ok(error instanceof SnapshotBusyError);
+    assert.match(error.message, /on host another-host\.example since/);
+
+    const later = new Date(now.getTime() + CLAIM_STALE_MS + 1_000);
+    assert.equal(db.claimSnapshots([snapshot.id], later).length, 1);
+    db.close();
+  });
+
+  test("earlier process with the same pid", () => {
+    const file = freshPath();
+    const db = SnapshotDb.open(file);
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    writeClaim(file, snapshot.id, { pid: process.pid, token: "token-of-an-earlier-process", renewedAt: new Date() });
+    const [replaced] = db.claimSnapshots([snapshot.id]);
+    assert.equal(replaced?.staleReason, `it was left by an earlier process with pid ${process.pid}`);
+    db.close();
+  });
+
+  test("renew and release touch only own claims", () => {
+    const file = freshPath();
+    const db = SnapshotDb.open(file);
+    const own = db.createSnapshot(ORG, { kinds: ["people"] });
+    const foreign = db.createSnapshot(ORG, { kinds: ["people"] });
+    const start = new Date("2026-03-01T12:00:00.000Z");
+    db.claimSnapshots([own.id], start);
+    writeClaim(file, foreign.id, { pid: process.ppid, renewedAt: start });
+
+    const later = new Date(start.getTime() + 60_000);
+    assert.equal(db.renewClaims([own.id, foreign.id], later), 1);
+    assert.equal(db.getClaim(own.id)?.renewedAt, later.toISOString());
+    assert.equal(db.getClaim(foreign.id)?.renewedAt, start.toISOString());
+
+    db.releaseClaims([own.id, foreign.id]);
+    assert.equal(db.getClaim(own.id), undefined);
+    assert.equal(db.getClaim(foreign.id)?.pid, process.ppid);
+    db.close();
+  });
+
+  test("deleting a snapshot with a stale claim", () => {
+    const file = freshPath();
+    const db = SnapshotDb.open(file);
+    const snapshot = db.createSnapshot(ORG, { kinds: ["people"] });
+    writeClaim(file, snapshot.id, { pid: process.pid, token: "token-of-an-earlier-process", renewedAt: new Date() });
+    assert.equal(db.deleteSnapshots([snapshot.id]).length, 1);
+    assert.equal(db.getClaim(snapshot.id), undefined);
     db.close();
   });
 });
@@ -431,7 +727,7 @@ describe("page order check", () => {
       db.storePageJson(snapshot.id, "people", { rows: [{ id: "p3", json: "{}" }], nextUrl: "https://webexapis.com/v1/people?cursor=3", expectedPages: 2 }),
     );
     assert.ok(error instanceof InvalidInputError);
-    assert.match(error.message, /has 1 stored pages, not 2/);
+    assert.match(error.message, /has 1 stored page, not 2, because an earlier page failed\.$/);
     assert.equal(db.getObject(snapshot.id, "people", "p3"), undefined);
     assert.equal(db.getKind(snapshot.id, "people")?.nextUrl, "https://webexapis.com/v1/people?cursor=1");
     db.close();

@@ -458,7 +458,7 @@ export function contextFor(command: Command, io: CliIo): CliContext {
   return new CliContext(readGlobalOptions(command), io);
 }
 
-/** Reads the options of `command` and its parents; `--org` arrives as a list (see `collectList`). */
+/** Reads the options of `command` and its parents; `--org` arrives as a list (see `collectOrgIds`). */
 export function readGlobalOptions(command: Command): GlobalOptions {
   const raw = command.optsWithGlobals<Omit<GlobalOptions, "org" | "orgs" | "baseUrlSource"> & { org?: string[] }>();
   const orgs = raw.org ?? [];

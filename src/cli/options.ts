@@ -4,6 +4,7 @@
  * options that do not apply to a command group at all.
  */
 import { InvalidArgumentError, type Command, type Option } from "commander";
+import { isUuid, isWebexId } from "../ids.js";
 import { InvalidInputError } from "../transport/errors.js";
 
 /** Returns a commander parser that accepts whole numbers from `min` to `max`. */
@@ -28,6 +29,28 @@ export function collectList(value: string, previous: string[] | undefined): stri
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
   return [...(previous ?? []), ...items];
+}
+
+/**
+ * Collects the repeatable `--org` option: ids separated by commas, or by spaces when every part
+ * is an org id. Any other value with spaces, such as an org's name, stays whole, so that
+ * `checkGlobalOptionUse` can report it as one value.
+ */
+export function collectOrgIds(value: string, previous: string[] | undefined): string[] {
+  const items = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
+    .flatMap((item) => {
+      const parts = item.split(/\s+/);
+      return parts.length > 1 && parts.every(isOrgId) ? parts : [item];
+    });
+  return [...(previous ?? []), ...items];
+}
+
+/** Returns true when `value` is a base64 Webex org id or a bare UUID. */
+function isOrgId(value: string): boolean {
+  return isUuid(value) || isWebexId(value, "ORGANIZATION");
 }
 
 const commandsTakingManyOrgs = new WeakSet<Command>();
@@ -72,7 +95,7 @@ export function isGlobalOptionShown(command: Command, option: Option): boolean {
 
 /**
  * Checks the global options against the command about to run: only options the command takes,
- * `--org` once unless the command takes several, and `--app` without a token flag.
+ * `--org` as org ids and once unless the command takes several, and `--app` without a token flag.
  *
  * @throws InvalidInputError (exit code 2) naming the option and the fix
  */
@@ -82,6 +105,13 @@ export function checkGlobalOptionUse(command: Command): void {
   rejectInapplicableOptions(command, name);
 
   const orgs = options.org ?? [];
+  const notAnId = orgs.find((org) => !isOrgId(org));
+  if (notAnId !== undefined) {
+    throw new InvalidInputError(
+      `Invalid --org ${JSON.stringify(notAnId)}: --org takes an org id (a base64 Webex org id or a bare UUID), not an org name. ` +
+        'Find the id with "wxadmin orgs list", or for orgs with stored snapshots, "wxadmin snapshots list --json" (field orgId).',
+    );
+  }
   if (orgs.length > 1 && !commandsTakingManyOrgs.has(command)) {
     throw new InvalidInputError(
       `"wxadmin ${name}" acts in one org, but --org named ${orgs.length}: ${orgs.join(", ")}. Give --org once.`,

@@ -21,7 +21,7 @@ import { TOKEN_STORE_ENV } from "./commands/token-shared.js";
 import { registerWhoamiCommand } from "./commands/whoami.js";
 import { ACCESS_TOKEN_ENV, type CliIo } from "./context.js";
 import { CLIENT_SECRET_ENV } from "./credential-files.js";
-import { checkGlobalOptionUse, collectList, isGlobalOptionShown, limitGlobalOptions } from "./options.js";
+import { checkGlobalOptionUse, collectOrgIds, isGlobalOptionShown, limitGlobalOptions } from "./options.js";
 
 /** Exit code of a usage error: an unknown option, a missing argument, an invalid value. */
 export const USAGE_EXIT_CODE = 2;
@@ -77,7 +77,7 @@ export function createProgram(io: CliIo, argv: readonly string[] = []): Command 
       "--org <org>",
       "Org to act in, as a base64 Webex id or a bare UUID; for apps token, the org to get a token for. " +
         "token fetch, refresh and forget take several: repeat the flag or separate ids with commas. Default: the token owner's org.",
-      collectList,
+      collectOrgIds,
     )
     .option(
       "--app <id>",

@@ -10,6 +10,7 @@ import type { Logger } from "../logger.js";
 import { InvalidInputError, WebexApiError, WebexError } from "../transport/errors.js";
 import { findNextLink, paginate, type Page, type Paginator } from "../transport/paginate.js";
 import { sleepWithSignal, type RateLimitWaitEvent } from "../transport/rate-limit.js";
+import { CLAIM_RENEW_INTERVAL_MS, describeClaimHolder } from "../storage/snapshot-claims.js";
 import type { ObjectJsonInput, Snapshot, SnapshotDb, SnapshotKind } from "../storage/snapshot-db.js";
 import { openSnapshotWriter, type SnapshotWriter } from "../storage/snapshot-writer.js";
 import type { Org, Webex } from "../webex.js";
@@ -132,9 +133,12 @@ const RETRYABLE_CODES = new Set(["server", "network", "timeout"]);
 /**
  * Backs up each org into a new snapshot, or continues the snapshots named by
  * `resumeSnapshotIds`. A kind that fails leaves its snapshot `incomplete` with the error and
- * does not stop the others; the returned `complete` is then false.
+ * does not stop the others; the returned `complete` is then false. The backup claims every
+ * snapshot it writes (see `SnapshotDb.claimSnapshots`) until it returns, so another backup
+ * cannot resume them meanwhile.
  *
  * @throws InvalidInputError for a bad concurrency or kind, or a resume snapshot that does not exist
+ * @throws SnapshotBusyError when another backup that still runs writes a snapshot to resume
  * @throws the signal's reason when `signal` aborts, after marking the snapshots incomplete
  */
 export async function backupOrgs(options: BackupOptions): Promise<BackupResult> {
@@ -149,7 +153,35 @@ export async function backupOrgs(options: BackupOptions): Promise<BackupResult> 
   const pageSizes = checkPageSizes(options.pageSizes);
   const kindRetries = checkCount(options.kindRetries ?? DEFAULT_KIND_RETRIES, "kindRetries");
   const kindRetryDelayMs = checkCount(options.kindRetryDelayMs ?? DEFAULT_KIND_RETRY_DELAY_MS, "kindRetryDelayMs");
-  const units = options.resumeSnapshotIds === undefined ? planNewSnapshots(options) : planResume(options, options.resumeSnapshotIds);
+  const claimedIds: number[] = [];
+  let units: Unit[];
+  try {
+    units = options.resumeSnapshotIds === undefined ? planNewSnapshots(options, claimedIds) : planResume(options, options.resumeSnapshotIds, claimedIds);
+  } catch (error) {
+    releaseClaims(db, claimedIds, logger);
+    throw error;
+  }
+
+  const stopRenewing = renewClaimsWhileRunning(db, claimedIds, logger);
+  try {
+    return await runUnits(options, units, { concurrency, pageSizes, kindRetries, kindRetryDelayMs });
+  } finally {
+    // Released only after the snapshots are finished, so a backup that resumes one next finds
+    // its final state.
+    stopRenewing();
+    releaseClaims(db, claimedIds, logger);
+  }
+}
+
+/** Runs the planned units to their end and finishes their snapshots; see `backupOrgs`. */
+async function runUnits(
+  options: BackupOptions,
+  units: Unit[],
+  settings: { concurrency: number; pageSizes: Partial<Record<BackupKind, number>>; kindRetries: number; kindRetryDelayMs: number },
+): Promise<BackupResult> {
+  const { webex, db } = options;
+  const { concurrency, pageSizes, kindRetries, kindRetryDelayMs } = settings;
+  const logger = webex.transport.logger;
   const snapshotIds = [...new Set(units.map((unit) => unit.snapshotId))];
 
   const context: RunContext = {
@@ -191,12 +223,14 @@ export async function backupOrgs(options: BackupOptions): Promise<BackupResult> 
 
 // ---- planning ----
 
-function planNewSnapshots(options: BackupOptions): Unit[] {
+/** Creates a claimed snapshot per org, adding each id to `claimedIds` as it is created. */
+function planNewSnapshots(options: BackupOptions, claimedIds: number[]): Unit[] {
   const kinds = selectKinds(options.kinds);
   const orgs = options.orgs ?? [options.webex.org];
   const units: Unit[] = [];
   for (const org of orgs) {
-    const snapshot = options.db.createSnapshot({ id: org.id, displayName: org.displayName }, { kinds });
+    const snapshot = options.db.createSnapshot({ id: org.id, displayName: org.displayName }, { kinds, claim: true });
+    claimedIds.push(snapshot.id);
     options.webex.transport.logger.info(`Backing up org ${describeOrg(org)} into snapshot ${snapshot.id} of ${options.db.path}.`);
     for (const kind of kinds) {
       units.push(createUnit(org, snapshot.id, KIND_SPECS[kind], undefined));
@@ -205,7 +239,8 @@ function planNewSnapshots(options: BackupOptions): Unit[] {
   return units;
 }
 
-function planResume(options: BackupOptions, snapshotIds: readonly number[]): Unit[] {
+/** Claims the snapshots that are not complete, adding their ids to `claimedIds`, and reopens them. */
+function planResume(options: BackupOptions, snapshotIds: readonly number[], claimedIds: number[]): Unit[] {
   const { db, webex } = options;
 
   // Every snapshot is checked before any is reopened, so a bad id changes nothing.
@@ -219,6 +254,14 @@ function planResume(options: BackupOptions, snapshotIds: readonly number[]): Uni
     }
     return { id, snapshot, org, stored };
   });
+
+  // All or none: when another backup still writes one of them, nothing is claimed or reopened.
+  const toClaim = plans.filter((plan) => plan.snapshot.status !== "complete").map((plan) => plan.id);
+  const replaced = db.claimSnapshots(toClaim);
+  claimedIds.push(...toClaim);
+  for (const claim of replaced) {
+    webex.transport.logger.info(`Taking over snapshot ${claim.snapshotId} from ${describeClaimHolder(claim)}, because ${claim.staleReason}.`);
+  }
 
   const units: Unit[] = [];
   for (const { id, snapshot, org, stored } of plans) {
@@ -318,7 +361,7 @@ async function readPagesWithRetries(unit: Unit, context: RunContext): Promise<vo
       }
       const cursor = context.db.getKind(unit.snapshotId, unit.spec.kind)?.nextUrl;
       context.logger.warn(
-        `Backup of ${unit.spec.kind} in org ${describeOrg(unit.org)} failed after ${unit.pages} stored pages (${error.message}); continuing from ${cursor === undefined ? "its first page" : "its stored cursor"} in ${context.kindRetryDelayMs} ms, retry ${retry} of ${context.kindRetries}.`,
+        `Backup of ${unit.spec.kind} in org ${describeOrg(unit.org)} failed after ${unit.pages} stored page${unit.pages === 1 ? "" : "s"} (${error.message}); continuing from ${cursor === undefined ? "its first page" : "its stored cursor"} in ${context.kindRetryDelayMs} ms, retry ${retry} of ${context.kindRetries}.`,
       );
       await sleepWithSignal(context.kindRetryDelayMs, context.signal);
       unit.resumeUrl = cursor;
@@ -489,7 +532,7 @@ function finishSnapshot(db: SnapshotDb, id: number, aborted: boolean, logger: Lo
   const unfinished = db.getKinds(id).filter((kind) => kind.status !== "complete");
   let error: string | undefined;
   if (aborted && unfinished.length > 0) {
-    error = `Interrupted before ${unfinished.map((kind) => kind.kind).join(", ")} finished; resume the backup of snapshot ${id} to continue.`;
+    error = `Interrupted before ${unfinished.map((kind) => kind.kind).join(", ")} finished; resume the backup of snapshot ${id} to continue`;
   }
   const snapshot = db.finishSnapshot(id, undefined, error);
   const kinds = db.getKinds(id);
@@ -499,6 +542,38 @@ function finishSnapshot(db: SnapshotDb, id: number, aborted: boolean, logger: Lo
     logger.warn(`Snapshot ${id} of org ${snapshot.orgName || snapshot.orgId} is incomplete: ${snapshot.error ?? "some kinds did not finish"}.`);
   }
   return { snapshot, kinds };
+}
+
+// ---- claims ----
+
+/** Renews the claims every `CLAIM_RENEW_INTERVAL_MS` until the returned function is called. */
+function renewClaimsWhileRunning(db: SnapshotDb, ids: readonly number[], logger: Logger): () => void {
+  if (ids.length === 0) {
+    return () => undefined;
+  }
+  const timer = setInterval(() => {
+    try {
+      db.renewClaims(ids);
+    } catch (error) {
+      // A missed renewal is harmless while later ones succeed: a claim becomes stale only
+      // after several intervals without one.
+      logger.warn(`Could not renew the claim on snapshot${ids.length === 1 ? "" : "s"} ${ids.join(", ")}: ${(error as Error).message}`);
+    }
+  }, CLAIM_RENEW_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Releases the claims; a failure is logged, since the claims become stale once this process ends. */
+function releaseClaims(db: SnapshotDb, ids: readonly number[], logger: Logger): void {
+  if (ids.length === 0) {
+    return;
+  }
+  try {
+    db.releaseClaims(ids);
+  } catch (error) {
+    logger.warn(`Could not release the claim on snapshot${ids.length === 1 ? "" : "s"} ${ids.join(", ")}: ${(error as Error).message}`);
+  }
 }
 
 // ---- helpers ----

@@ -1,13 +1,14 @@
 /**
  * The SQLite schema of the snapshot database and its version check. The version is stored in
  * `PRAGMA user_version`, where 0 means a new, empty database. A version above `SCHEMA_VERSION`
- * was written by a newer wxadmin, so it is rejected rather than changed.
+ * was written by a newer wxadmin, so it is rejected rather than changed. Version 1 files are
+ * upgraded in place when opened for writing.
  */
 import type Database from "better-sqlite3";
 import { InvalidInputError } from "../transport/errors.js";
 
 /** Version of the schema this code reads and writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * Tables of version 1. `objects` keeps a rowid with a separate primary-key index because its
@@ -52,31 +53,79 @@ CREATE TABLE objects (
 `;
 
 /**
- * Creates the tables in a new database, or checks the version of an existing one.
+ * Version 2 adds the claim of the process that writes a snapshot, so that two backups cannot
+ * write one snapshot at the same time. A snapshot has at most one claim (see `snapshot-claims.ts`).
+ */
+const SCHEMA_V2_CHANGES = `
+CREATE TABLE snapshot_writers (
+  snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots (id) ON DELETE CASCADE,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  process_token TEXT NOT NULL,
+  claimed_at TEXT NOT NULL,
+  renewed_at TEXT NOT NULL
+);
+`;
+
+/**
+ * Creates the tables in a new database, upgrades a version 1 database, or checks the version
+ * of a current one. The work runs in one `BEGIN IMMEDIATE` transaction that reads the version
+ * again. When several processes open the same new file at once, one of them creates the
+ * tables, and the others wait for it up to the connection's busy timeout and then find them.
  *
  * @throws InvalidInputError when the file was written by a newer schema version, or contains
  *   tables but no schema version (not a wxadmin snapshot database)
  */
 export function migrate(db: Database.Database, path: string): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version === SCHEMA_VERSION) {
+  if (readVersion(db, path) === SCHEMA_VERSION) {
     return;
   }
+
+  db.transaction(() => {
+    const version = readVersion(db, path);
+    if (version === SCHEMA_VERSION) {
+      return;
+    }
+    if (version === 0) {
+      rejectForeignTables(db, path);
+      db.exec(SCHEMA_V1);
+    }
+    db.exec(SCHEMA_V2_CHANGES);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/**
+ * Checks that a database opened read-only has a schema this code reads, without changing it.
+ * Returns the version, which is older than `SCHEMA_VERSION` for a file no backup of this
+ * wxadmin has written to yet.
+ *
+ * @throws InvalidInputError when the file has no schema version or a newer one
+ */
+export function checkReadableVersion(db: Database.Database, path: string): number {
+  const version = readVersion(db, path);
+  if (version === 0) {
+    throw new InvalidInputError(`The file ${path} is not a wxadmin snapshot database (it has no schema version); run a backup first or pass another file with --db.`);
+  }
+  return version;
+}
+
+/** @throws InvalidInputError when the version is newer than `SCHEMA_VERSION` */
+function readVersion(db: Database.Database, path: string): number {
+  const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new InvalidInputError(
       `The snapshot database ${path} has schema version ${version}, but this wxadmin reads version ${SCHEMA_VERSION} and older. Upgrade wxadmin, or pass another file with --db.`,
     );
   }
+  return version;
+}
 
+function rejectForeignTables(db: Database.Database, path: string): void {
   const tables = db.prepare("SELECT count(*) AS count FROM sqlite_schema WHERE type = 'table'").get() as { count: number };
   if (tables.count > 0) {
     throw new InvalidInputError(
       `The file ${path} is an SQLite database without a wxadmin schema version (it already has ${tables.count} tables). Pass another file with --db.`,
     );
   }
-
-  db.transaction(() => {
-    db.exec(SCHEMA_V1);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  })();
 }

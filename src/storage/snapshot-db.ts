@@ -3,15 +3,21 @@
  * progress and resume cursor, and one row per stored object as JSON. Built on better-sqlite3,
  * whose calls are synchronous, so every method here returns its result directly.
  */
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { InvalidInputError } from "../transport/errors.js";
-import { migrate } from "./schema.js";
+import { checkReadableVersion, migrate } from "./schema.js";
+import { SnapshotBusyError, SnapshotClaims, type SnapshotClaim } from "./snapshot-claims.js";
 import { readToolVersion } from "./tool-version.js";
+
+export { SnapshotBusyError, type SnapshotClaim } from "./snapshot-claims.js";
 
 /** Page size of new database files, in bytes. */
 const NEW_FILE_PAGE_SIZE = 16_384;
+
+/** How long a connection waits for another one's lock, in milliseconds (SQLite's busy timeout). */
+const BUSY_TIMEOUT_MS = 5_000;
 
 /** State of a snapshot: `running` while a backup writes it, then `complete` or `incomplete`. */
 export type SnapshotStatus = "running" | "complete" | "incomplete";
@@ -33,7 +39,7 @@ export interface Snapshot {
   status: SnapshotStatus;
   /** Stored objects per kind, written when the snapshot finishes. */
   counts: Record<string, number>;
-  /** The reason the snapshot is incomplete; undefined otherwise. */
+  /** The reason the snapshot is incomplete, without a final full stop so it can end a sentence; undefined otherwise. */
   error: string | undefined;
   /** The wxadmin version that wrote the snapshot. */
   toolVersion: string;
@@ -90,6 +96,18 @@ export interface CreateSnapshotOptions {
   startedAt?: Date;
   /** Version written into the snapshot. Default the version of this package. */
   toolVersion?: string;
+  /**
+   * Claims the new snapshot for this process in the same transaction (see `claimSnapshots`).
+   * No other backup can then resume or delete it. Default false.
+   */
+  claim?: boolean;
+}
+
+/** A snapshot that `deleteSnapshots` deleted. */
+export interface DeletedSnapshot {
+  snapshot: Snapshot;
+  /** Stored objects deleted with it. */
+  objects: number;
 }
 
 /** An object to store with its value already serialized as JSON. */
@@ -168,23 +186,29 @@ export class SnapshotDb {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #statements: ReturnType<typeof prepareStatements>;
+  /** Undefined for a version 1 file opened read-only, which has no table of claims. */
+  readonly #claims: SnapshotClaims | undefined;
 
-  private constructor(path: string, db: Database.Database) {
+  private constructor(path: string, db: Database.Database, hasClaims: boolean) {
     this.path = path;
     this.#db = db;
     this.#statements = prepareStatements(db);
+    this.#claims = hasClaims ? new SnapshotClaims(db) : undefined;
   }
 
   /**
    * Opens (and when missing creates, with mode 0600 in a folder created with mode 0700) a
    * snapshot database, in WAL mode with foreign keys on.
    *
-   * @throws InvalidInputError when the file is not a snapshot database, has a newer schema, or
-   *   cannot be opened (the message names the path)
+   * @throws InvalidInputError when the path is a folder, the file is not a snapshot database,
+   *   has a newer schema, or cannot be opened (the message names the path)
    */
   static open(path: string, options: OpenSnapshotDbOptions = {}): SnapshotDb {
     if (typeof path !== "string" || path.trim() === "") {
       throw new InvalidInputError(`Invalid snapshot database path ${JSON.stringify(path)}: expected a file path such as ./snapshots.db.`);
+    }
+    if (path !== ":memory:" && statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+      throw new InvalidInputError(`The snapshot database path ${path} is a folder; give a file path such as ${join(path, "snapshots.db")}.`);
     }
     const readonly = options.readonly ?? false;
     if (path !== ":memory:" && !readonly) {
@@ -199,7 +223,7 @@ export class SnapshotDb {
     }
 
     try {
-      db.pragma("busy_timeout = 5000");
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       if (!readonly) {
         if ((db.pragma("page_count", { simple: true }) as number) === 0) {
           // Only a new, empty file can take a page size. With 16 KiB pages instead of SQLite's
@@ -209,7 +233,7 @@ export class SnapshotDb {
           // wall time and 35 MB less peak memory (RSS), over three runs each.
           db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
         }
-        db.pragma("journal_mode = WAL");
+        enableWal(db);
         // NORMAL in WAL mode survives a crash of the process; a power loss may drop the last
         // pages, which a resumed backup reads again.
         db.pragma("synchronous = NORMAL");
@@ -222,12 +246,13 @@ export class SnapshotDb {
         }
       }
       db.pragma("foreign_keys = ON");
+      let hasClaims = true;
       if (readonly) {
-        checkReadableSchema(db, path);
+        hasClaims = checkReadableVersion(db, path) >= 2;
       } else {
         migrate(db, path);
       }
-      return new SnapshotDb(path, db);
+      return new SnapshotDb(path, db, hasClaims);
     } catch (error) {
       db.close();
       if (error instanceof InvalidInputError) {
@@ -235,6 +260,14 @@ export class SnapshotDb {
       }
       throw new InvalidInputError(`Cannot use ${path} as a snapshot database: ${(error as Error).message}.`, { cause: error });
     }
+  }
+
+  /**
+   * True when the file records which backup writes each snapshot (schema version 2 and later).
+   * False only for a version 1 file opened read-only; opening it for writing upgrades it.
+   */
+  get hasClaimTable(): boolean {
+    return this.#claims !== undefined;
   }
 
   /** Closes the file. Further calls fail. */
@@ -258,6 +291,9 @@ export class SnapshotDb {
       const snapshotId = Number(result.lastInsertRowid);
       for (const kind of kinds) {
         this.#statements.insertKind.run(snapshotId, kind);
+      }
+      if (options.claim === true) {
+        this.#requireClaims().take([snapshotId], new Date());
       }
       return snapshotId;
     })();
@@ -313,7 +349,7 @@ export class SnapshotDb {
       );
     }
     const finalStatus = status ?? (unfinished.length === 0 ? "complete" : "incomplete");
-    const finalError = finalStatus === "complete" ? null : (error ?? describeUnfinished(unfinished));
+    const finalError = finalStatus === "complete" ? null : withoutFullStop(error ?? describeUnfinished(unfinished));
     const counts = JSON.stringify(this.countObjects(id));
     this.#statements.finishSnapshot.run(finalStatus, finishedAt.toISOString(), counts, finalError, id);
     return this.requireSnapshot(id);
@@ -332,12 +368,114 @@ export class SnapshotDb {
     return this.requireSnapshot(id);
   }
 
-  /** Deletes a snapshot with its kinds and objects; false when there was none. */
+  /**
+   * Deletes a snapshot with its kinds and objects; false when there was none.
+   *
+   * @throws SnapshotBusyError when a backup that still runs has claimed the snapshot
+   */
   deleteSnapshot(id: number): boolean {
-    return this.#db.transaction(() => {
-      this.#statements.deleteObjects.run(id);
-      return this.#statements.deleteSnapshot.run(id).changes > 0;
-    })();
+    if (this.getSnapshot(id) === undefined) {
+      return false;
+    }
+    this.deleteSnapshots([id]);
+    return true;
+  }
+
+  /**
+   * Deletes snapshots with their kinds and objects in one transaction: all of them, or none
+   * when one is missing or claimed. The file keeps its size, because SQLite reuses the freed
+   * pages for later writes; `vacuum` shrinks it.
+   *
+   * @throws InvalidInputError naming the ids that are not in the database
+   * @throws SnapshotBusyError when a backup that still runs has claimed one of the snapshots
+   */
+  deleteSnapshots(ids: readonly number[]): DeletedSnapshot[] {
+    const unique = [...new Set(ids)];
+    return this.#db
+      .transaction(() => {
+        const missing = unique.filter((id) => this.getSnapshot(id) === undefined);
+        if (missing.length > 0) {
+          const named = missing.length === 1 ? `Snapshot ${missing[0]} is` : `Snapshots ${missing.join(", ")} are`;
+          throw new InvalidInputError(`${named} not in ${this.path}, so nothing was deleted; run "wxadmin snapshots list" to see the stored snapshots.`);
+        }
+        const now = new Date();
+        for (const id of unique) {
+          const claim = this.#claims?.get(id, now);
+          if (claim !== undefined && claim.staleReason === undefined) {
+            throw new SnapshotBusyError(claim);
+          }
+        }
+
+        return unique.map((id) => {
+          const snapshot = this.requireSnapshot(id);
+          const objects = this.#statements.deleteObjects.run(id).changes;
+          this.#statements.deleteSnapshot.run(id);
+          return { snapshot, objects };
+        });
+      })
+      .immediate();
+  }
+
+  /**
+   * Rewrites the file without its free pages (SQLite's VACUUM), then truncates the write-ahead
+   * log. VACUUM copies the whole database into a temporary file and back, so it needs free
+   * disk space of up to twice the file's size (SQLite's VACUUM documentation). It waits for
+   * other writers up to the busy timeout.
+   */
+  vacuum(): void {
+    this.#db.exec("VACUUM");
+    this.#db.pragma("wal_checkpoint(TRUNCATE)");
+  }
+
+  // ---- claims ----
+
+  /**
+   * Claims snapshots for this process, so that no other backup resumes or deletes them while
+   * this one writes them. It claims all of them, or none when another live backup has claimed
+   * one. A stale claim, whose process is gone or which was not renewed for `CLAIM_STALE_MS`, is
+   * replaced. Renew the claims with `renewClaims` while writing, and release them at the end.
+   *
+   * @returns the stale claims that were replaced
+   * @throws SnapshotBusyError naming the snapshot and the process that has claimed it
+   * @throws InvalidInputError when a snapshot does not exist
+   */
+  claimSnapshots(ids: readonly number[], now: Date = new Date()): SnapshotClaim[] {
+    const claims = this.#requireClaims();
+    return this.#db
+      .transaction(() => {
+        for (const id of ids) {
+          this.requireSnapshot(id);
+        }
+        return claims.take(ids, now);
+      })
+      .immediate();
+  }
+
+  /** Renews this process's claims on the snapshots, so they do not become stale. Returns how many it renewed. */
+  renewClaims(ids: readonly number[], now: Date = new Date()): number {
+    const claims = this.#requireClaims();
+    return this.#db.transaction(() => claims.renew(ids, now)).immediate();
+  }
+
+  /** Releases this process's claims on the snapshots; claims of other processes stay. */
+  releaseClaims(ids: readonly number[]): void {
+    const claims = this.#requireClaims();
+    this.#db.transaction(() => claims.release(ids)).immediate();
+  }
+
+  /**
+   * Returns the claim on a snapshot, with `staleReason` set when it no longer counts, or
+   * undefined when nothing claims it (always for a version 1 file opened read-only).
+   */
+  getClaim(id: number, now: Date = new Date()): SnapshotClaim | undefined {
+    return this.#claims?.get(id, now);
+  }
+
+  #requireClaims(): SnapshotClaims {
+    if (this.#claims === undefined) {
+      throw new InvalidInputError(`The snapshot database ${this.path} is open read-only with an older schema, so it cannot record which backup writes a snapshot; open it for writing.`);
+    }
+    return this.#claims;
   }
 
   // ---- kinds ----
@@ -422,9 +560,9 @@ export class SnapshotDb {
         kind,
       });
       if (result.changes === 0 && page.expectedPages !== undefined && this.getKind(snapshotId, kind) !== undefined) {
-        const stored = this.getKind(snapshotId, kind)?.pages;
+        const stored = this.getKind(snapshotId, kind)?.pages ?? 0;
         throw new InvalidInputError(
-          `Page ${page.expectedPages + 1} of ${kind} in snapshot ${snapshotId} was not stored: the kind has ${stored} stored pages, not ${page.expectedPages}, because an earlier page failed.`,
+          `Page ${page.expectedPages + 1} of ${kind} in snapshot ${snapshotId} was not stored: the kind has ${stored} stored page${stored === 1 ? "" : "s"}, not ${page.expectedPages}, because an earlier page failed.`,
         );
       }
       this.#requireChange(result, snapshotId, kind);
@@ -532,6 +670,27 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
+/**
+ * Switches the file to WAL mode. While another connection turns a new file to WAL at the same
+ * moment, SQLite reports "database is locked" at once instead of calling the busy handler, so
+ * the switch is tried again for up to the busy timeout.
+ */
+function enableWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, 100)) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() >= deadline) {
+        throw error;
+      }
+    }
+    // better-sqlite3 is synchronous, so this waits synchronously as SQLite's own busy handler does.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
+  }
+}
+
 /** Creates the file (mode 0600) and its folder (mode 0700) when missing, because snapshots hold personal data. */
 function createPrivateFile(path: string): void {
   if (existsSync(path)) {
@@ -545,14 +704,6 @@ function createPrivateFile(path: string): void {
       cause: error,
     });
   }
-}
-
-function checkReadableSchema(db: Database.Database, path: string): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version === 0) {
-    throw new InvalidInputError(`The file ${path} is not a wxadmin snapshot database (it has no schema version); run a backup first or pass another file with --db.`);
-  }
-  migrate(db, path);
 }
 
 function toSnapshot(row: SnapshotRowData): Snapshot {
@@ -583,5 +734,11 @@ function toKind(row: KindRowData): SnapshotKind {
 }
 
 function describeUnfinished(kinds: SnapshotKind[]): string {
-  return kinds.map((kind) => (kind.error === undefined ? `${kind.kind} is ${kind.status}` : `${kind.kind} failed: ${kind.error}`)).join("; ");
+  return kinds
+    .map((kind) => (kind.error === undefined ? `${kind.kind} is ${kind.status}` : `${kind.kind} failed: ${withoutFullStop(kind.error)}`))
+    .join("; ");
+}
+
+function withoutFullStop(text: string): string {
+  return text.trimEnd().replace(/\.+$/, "");
 }

@@ -124,6 +124,16 @@ export class RunningCli {
     });
   }
 
+  /** Process id of the child. */
+  get pid(): number {
+    return this.#child.pid as number;
+  }
+
+  /** Resolves with the finished run once the child has ended, however it ended. */
+  ended(): Promise<CliRun> {
+    return this.#ended;
+  }
+
   /** Sends `signal` and resolves with the finished run. */
   stop(signal: NodeJS.Signals = "SIGTERM"): Promise<CliRun> {
     this.#child.kill(signal);

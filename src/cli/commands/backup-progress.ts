@@ -176,12 +176,20 @@ export class BackupProgressDisplay {
   }
 }
 
-/** Formats an event as `running, 12 pages, 1,200 items, 0 rate-limit waits`, plus the error of a failed kind. */
+/** Width of the state column: the longest state shown, "interrupted". */
+const STATE_WIDTH = "interrupted".length;
+
+/**
+ * Formats an event as `running     12 pages, 1,200 items, 0 rate-limit waits`, plus the error
+ * of a failed kind. A kind that a resumed backup skipped shows as complete, with a note after
+ * the counts so the columns stay aligned.
+ */
 function describeEvent(event: BackupProgressEvent): string {
   const pages = `${formatCount(event.pages)} page${event.pages === 1 ? "" : "s"}`;
   const items = `${formatCount(event.items)} item${event.items === 1 ? "" : "s"}`;
   const waits = `${formatCount(event.rateLimitWaits)} rate-limit wait${event.rateLimitWaits === 1 ? "" : "s"}`;
-  const state = event.state === "skipped" ? "complete before resume" : event.state;
-  const text = `${state.padEnd(9)} ${pages}, ${items}, ${waits}`;
+  const state = event.state === "skipped" ? "complete" : event.state;
+  const note = event.state === "skipped" ? " (stored before the resume)" : "";
+  const text = `${state.padEnd(STATE_WIDTH)} ${pages}, ${items}, ${waits}${note}`;
   return event.error === undefined ? text : `${text}: ${event.error}`;
 }

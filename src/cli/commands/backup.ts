@@ -6,15 +6,25 @@
  */
 import { Option, type Command } from "commander";
 import { BACKUP_KINDS, backupOrgs, type BackupResult } from "../../jobs/backup.js";
+import { selectKinds } from "../../jobs/backup-kinds.js";
 import { sortKinds } from "../../jobs/snapshot-source.js";
-import { SnapshotDb } from "../../storage/snapshot-db.js";
+import { describeClaimHolder } from "../../storage/snapshot-claims.js";
+import { SnapshotBusyError, SnapshotDb } from "../../storage/snapshot-db.js";
 import { InvalidInputError, WebexError } from "../../transport/errors.js";
 import type { Org, Webex } from "../../webex.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { allowManyOrgs, collectList, integerOption } from "../options.js";
-import { formatCount, formatDuration, renderTable, shellQuote } from "../render.js";
+import { formatCount, renderTable, shellQuote } from "../render.js";
 import { BackupProgressDisplay, type ProgressMode } from "./backup-progress.js";
-import { DB_OPTION_HELP, parseSnapshotId, snapshotDbPath, totalObjects, type DbCommandOptions } from "./snapshots.js";
+import {
+  DB_OPTION_HELP,
+  formatElapsed,
+  openSnapshotDbForWriting,
+  parseSnapshotId,
+  snapshotDbPath,
+  totalObjects,
+  type DbCommandOptions,
+} from "./snapshots.js";
 
 interface BackupCommandOptions extends DbCommandOptions {
   allOrgs?: boolean;
@@ -62,18 +72,29 @@ Examples:
 }
 
 async function runBackup(context: CliContext, options: BackupCommandOptions): Promise<void> {
-  const resumeIds = options.resume?.map(parseSnapshotId);
-  checkOrgChoice(context, options, resumeIds);
+  const requestedResumeIds = options.resume?.map(parseSnapshotId);
+  checkOrgChoice(context, options, requestedResumeIds);
+  // Every option is checked before the database file is opened, so a typo creates no file.
+  if (options.kinds !== undefined) {
+    selectKinds(options.kinds);
+  }
 
-  // The database is opened first, so a bad --db fails before any request is sent.
+  // The database is opened before connecting, so a bad --db fails before any request is sent.
+  // A resume needs the database that contains its snapshots, so it does not create one.
   const dbPath = snapshotDbPath(context, options);
-  const db = SnapshotDb.open(dbPath);
+  const db = requestedResumeIds === undefined ? SnapshotDb.open(dbPath) : openSnapshotDbForWriting(context, options);
   let webex: Webex;
+  let resumeIds: number[] | undefined;
   try {
+    resumeIds = requestedResumeIds === undefined ? undefined : chooseSnapshotsToResume(context, db, requestedResumeIds);
+    if (resumeIds?.length === 0) {
+      db.close();
+      return;
+    }
     webex = await context.connect();
   } catch (error) {
     db.close();
-    throw error;
+    throw explainBusySnapshot(error, options);
   }
   const orgs = resumeIds === undefined ? chooseOrgs(context, webex, options) : undefined;
   const display = new BackupProgressDisplay(context.io.stderr, chooseProgressMode(context, options.progress));
@@ -117,9 +138,9 @@ async function runBackup(context: CliContext, options: BackupCommandOptions): Pr
     });
   } catch (error) {
     if (controller.signal.aborted) {
-      throw interruptedError(context, options, [...snapshotIds], controller.signal.reason);
+      throw interruptedError(options, [...snapshotIds], controller.signal.reason);
     }
-    throw error;
+    throw explainBusySnapshot(error, options);
   } finally {
     display.finish();
     stopListening();
@@ -128,7 +149,7 @@ async function runBackup(context: CliContext, options: BackupCommandOptions): Pr
 
   printResult(context, result, (Date.now() - startedMs) / 1000);
   if (!result.complete) {
-    throw incompleteError(context, options, result);
+    throw incompleteError(options, result);
   }
 }
 
@@ -147,6 +168,48 @@ function checkOrgChoice(context: CliContext, options: BackupCommandOptions, resu
   if (resumeIds !== undefined && options.kinds !== undefined) {
     throw new InvalidInputError("--resume keeps the kinds the snapshot started with, so it takes no --kinds. Remove --kinds.");
   }
+}
+
+/**
+ * Returns the ids of `--resume` that need work. A complete snapshot gets a notice (and with
+ * `--json`, its result) instead; nothing is written for it.
+ *
+ * @throws InvalidInputError when an id is not in the database; SnapshotBusyError when a backup
+ *   that still runs writes one of the snapshots
+ */
+function chooseSnapshotsToResume(context: CliContext, db: SnapshotDb, ids: number[]): number[] {
+  const unique = [...new Set(ids)];
+  const snapshots = unique.map((id) => db.requireSnapshot(id));
+  for (const snapshot of snapshots) {
+    const claim = db.getClaim(snapshot.id);
+    if (snapshot.status !== "complete" && claim !== undefined && claim.staleReason === undefined) {
+      throw new SnapshotBusyError(claim);
+    }
+  }
+
+  const complete = snapshots.filter((snapshot) => snapshot.status === "complete");
+  for (const snapshot of complete) {
+    context.notice(`Snapshot ${snapshot.id} is already complete; nothing to resume.`);
+  }
+  const remaining = snapshots.filter((snapshot) => snapshot.status !== "complete").map((snapshot) => snapshot.id);
+  if (remaining.length === 0 && context.isJson) {
+    const result: BackupResult = { snapshots: complete.map((snapshot) => ({ snapshot, kinds: db.getKinds(snapshot.id) })), complete: true };
+    context.printJson(result);
+  }
+  return remaining;
+}
+
+/** Rewords a `SnapshotBusyError` with the command that resumes the snapshot later; returns other errors unchanged. */
+function explainBusySnapshot(error: unknown, options: BackupCommandOptions): unknown {
+  if (!(error instanceof SnapshotBusyError)) {
+    return error;
+  }
+  const { claim } = error;
+  return new InvalidInputError(
+    `Snapshot ${claim.snapshotId} is being written by another backup: ${describeClaimHolder(claim)}. ` +
+      `Wait for that backup to finish, or stop it (Ctrl+C in its terminal, or kill ${claim.pid}); then run: ${resumeCommand(options, [claim.snapshotId])}`,
+    { cause: error },
+  );
 }
 
 function chooseOrgs(context: CliContext, webex: Webex, options: BackupCommandOptions): Org[] {
@@ -192,29 +255,31 @@ function printResult(context: CliContext, result: BackupResult, seconds: number)
     }
   }
   context.print(lines.join("\n"));
-  const took = seconds < 1 ? "less than a second" : formatDuration(seconds);
-  context.notice(`Backed up ${result.snapshots.length} org${result.snapshots.length === 1 ? "" : "s"} in ${took}.`);
+  context.notice(`Backed up ${result.snapshots.length} org${result.snapshots.length === 1 ? "" : "s"} in ${formatElapsed(seconds)}.`);
 }
 
-function resumeCommand(context: CliContext, options: BackupCommandOptions, ids: number[]): string {
+function resumeCommand(options: BackupCommandOptions, ids: number[]): string {
   const db = options.db === undefined ? "" : ` --db ${shellQuote(options.db)}`;
   return `wxadmin backup --resume ${ids.join(",")}${db}`;
 }
 
-function incompleteError(context: CliContext, options: BackupCommandOptions, result: BackupResult): WebexError {
+function incompleteError(options: BackupCommandOptions, result: BackupResult): WebexError {
   const incomplete = result.snapshots.filter(({ snapshot }) => snapshot.status !== "complete").map(({ snapshot }) => snapshot.id);
+  const which =
+    result.snapshots.length === 1
+      ? `Snapshot ${incomplete.join(", ")} is incomplete`
+      : `${incomplete.length} of ${result.snapshots.length} snapshots are incomplete (${incomplete.join(", ")})`;
   return new WebexError(
     "incomplete",
-    `${incomplete.length} of ${result.snapshots.length} snapshots are incomplete (${incomplete.join(", ")}); the failed kinds are listed above. ` +
-      `After fixing the cause, continue with: ${resumeCommand(context, options, incomplete)}`,
+    `${which}; the failed kinds are listed above. After fixing the cause, continue with: ${resumeCommand(options, incomplete)}`,
   );
 }
 
-function interruptedError(context: CliContext, options: BackupCommandOptions, ids: number[], reason: unknown): WebexError {
+function interruptedError(options: BackupCommandOptions, ids: number[], reason: unknown): WebexError {
   const why = reason instanceof Error ? reason.message : String(reason);
   if (ids.length === 0) {
     return new WebexError("incomplete", `Backup ${why} before any snapshot was created. Run the backup again.`);
   }
   const kept = `snapshot${ids.length === 1 ? "" : "s"} ${ids.join(", ")} kept as incomplete`;
-  return new WebexError("incomplete", `Backup ${why}; ${kept}. Continue with: ${resumeCommand(context, options, ids)}`);
+  return new WebexError("incomplete", `Backup ${why}; ${kept}. Continue with: ${resumeCommand(options, ids)}`);
 }

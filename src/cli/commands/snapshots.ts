@@ -1,18 +1,23 @@
 /**
- * `wxadmin snapshots list` and `snapshots show`: the snapshots stored by `wxadmin backup`, and
- * the helpers every snapshot command shares: the `--db` option, opening the database and
- * choosing snapshots by id or by org.
+ * `wxadmin snapshots list`, `snapshots show` and `snapshots delete`: the snapshots stored by
+ * `wxadmin backup`, and the helpers every snapshot command shares: the `--db` option, opening
+ * the database and choosing snapshots by id or by org.
  */
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
 import { isSameId } from "../../ids.js";
+import { describeClaimHolder } from "../../storage/snapshot-claims.js";
 import { SnapshotDb, type Snapshot, type SnapshotStatus } from "../../storage/snapshot-db.js";
 import { InvalidInputError } from "../../transport/errors.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { limitGlobalOptions } from "../options.js";
 import { formatCount, formatDuration, formatInstant, renderFields, renderTable } from "../render.js";
+import { registerSnapshotsDeleteCommand } from "./snapshots-delete.js";
+
+/** Maximum number of orgs that an error about `--org` names. `snapshots list` shows all of them. */
+const MAX_ORGS_IN_MESSAGE = 10;
 
 /** Environment variable that names the snapshot database when `--db` is not given. */
 export const SNAPSHOT_DB_ENV = "WXADMIN_DB";
@@ -66,13 +71,26 @@ export function snapshotDbPath(context: CliContext, options: DbCommandOptions): 
  * @throws InvalidInputError when the file does not exist or is not a snapshot database
  */
 export function openSnapshotDbForReading(context: CliContext, options: DbCommandOptions): SnapshotDb {
+  return SnapshotDb.open(requireExistingDb(context, options), { readonly: true });
+}
+
+/**
+ * Opens an existing snapshot database for writing, without creating one.
+ *
+ * @throws InvalidInputError when the file does not exist or is not a snapshot database
+ */
+export function openSnapshotDbForWriting(context: CliContext, options: DbCommandOptions): SnapshotDb {
+  return SnapshotDb.open(requireExistingDb(context, options));
+}
+
+function requireExistingDb(context: CliContext, options: DbCommandOptions): string {
   const file = snapshotDbPath(context, options);
   if (!existsSync(file)) {
     throw new InvalidInputError(
       `No snapshot database at ${file}. Run "wxadmin backup" to create one, or pass the file with --db FILE (or set ${SNAPSHOT_DB_ENV}).`,
     );
   }
-  return SnapshotDb.open(file, { readonly: true });
+  return file;
 }
 
 /** Runs `work` with the database open for reading and closes it afterwards. */
@@ -118,18 +136,45 @@ export function chooseStoredOrg(db: SnapshotDb, org: string | undefined, purpose
   if (org !== undefined) {
     const found = [...orgs.keys()].find((candidate) => isSameId(candidate, org.trim()));
     if (found === undefined) {
-      throw new InvalidInputError(`The snapshot database ${db.path} has no snapshot of org ${org}; its orgs are ${describeOrgs(orgs)}. Run "wxadmin backup --org ${org}" first.`);
+      throw new InvalidInputError(
+        `The snapshot database ${db.path} has no snapshot of org ${org}; run "wxadmin backup --org ${org}" first, or pick a stored org with --org ORG_ID. The stored orgs are ${describeOrgs(orgs)}.`,
+      );
     }
     return found;
   }
   if (orgs.size > 1) {
-    throw new InvalidInputError(`The snapshot database ${db.path} contains snapshots of ${orgs.size} orgs (${describeOrgs(orgs)}); pick one with --org ORG, or give snapshot ids.`);
+    throw new InvalidInputError(
+      `The snapshot database ${db.path} contains snapshots of ${orgs.size} orgs; pick one with --org ORG_ID, or give snapshot ids. The orgs are ${describeOrgs(orgs)}.`,
+    );
   }
   return [...orgs.keys()][0] as string;
 }
 
+/** Lists up to `MAX_ORGS_IN_MESSAGE` orgs as `name (id)`, and points to `snapshots list` for the rest. */
 function describeOrgs(orgs: Map<string, string>): string {
-  return [...orgs].map(([id, name]) => (name === "" ? id : `${name} (${id})`)).join(", ");
+  const named = [...orgs].slice(0, MAX_ORGS_IN_MESSAGE).map(([id, name]) => (name === "" ? id : `${name} (${id})`));
+  const more = orgs.size - named.length;
+  return more > 0 ? `${named.join(", ")} and ${more} more; run "wxadmin snapshots list" to see them all` : named.join(", ");
+}
+
+/**
+ * Formats the time a backup took, as `snapshots list` and `backup` show it: `less than a second`
+ * below one second, so a fast backup never reads "took 0 seconds".
+ */
+export function formatElapsed(seconds: number): string {
+  return seconds < 1 ? "less than a second" : formatDuration(seconds);
+}
+
+/**
+ * Returns the status to show for a snapshot. A `running` snapshot whose backup process is gone
+ * (killed, or its machine stopped) shows as `incomplete`, since only `backup --resume` continues it.
+ */
+export function describeSnapshotStatus(db: SnapshotDb, snapshot: Snapshot): SnapshotStatus {
+  if (snapshot.status !== "running" || !db.hasClaimTable) {
+    return snapshot.status;
+  }
+  const claim = db.getClaim(snapshot.id);
+  return claim === undefined || claim.staleReason !== undefined ? "incomplete" : "running";
 }
 
 /** Returns "name (id)" for a snapshot's org, or the id alone when the name is unknown. */
@@ -156,13 +201,14 @@ export function registerSnapshotsCommands(program: Command, io: CliIo): void {
       "after",
       `
 Status: complete (every kind backed up), incomplete (some kinds failed or the backup was
-interrupted; continue it with "wxadmin backup --resume ID"), running (a backup is writing it).`,
+interrupted or killed; continue it with "wxadmin backup --resume ID"), running (a backup is
+writing it). With --json, a killed backup's snapshot keeps its stored status "running".`,
     )
     .action(
       actionFor<ListOptions>(io, async (context, _args, options) => {
         await withSnapshotDb(context, options, (db) => {
           const orgId = context.options.org === undefined ? undefined : chooseStoredOrg(db, context.options.org, "list");
-          printSnapshotList(context, db.listSnapshots(orgId === undefined ? {} : { orgId }), db.path);
+          printSnapshotList(context, db, db.listSnapshots(orgId === undefined ? {} : { orgId }));
         });
       }),
     );
@@ -183,56 +229,72 @@ interrupted; continue it with "wxadmin backup --resume ID"), running (a backup i
             context.printJson({ ...snapshot, counts, kinds });
             return;
           }
-          printSnapshotDetail(context, snapshot, counts, kinds);
+          printSnapshotDetail(context, db, snapshot, counts, kinds);
         });
       }),
     );
+
+  registerSnapshotsDeleteCommand(snapshots, io);
 }
 
-function printSnapshotList(context: CliContext, snapshots: Snapshot[], dbPath: string): void {
+function printSnapshotList(context: CliContext, db: SnapshotDb, snapshots: Snapshot[]): void {
   if (context.isJson) {
     context.printJson(snapshots);
     return;
   }
   if (snapshots.length === 0) {
-    context.notice(`No snapshots in ${dbPath}. Create one with: wxadmin backup`);
+    context.notice(`No snapshots in ${db.path}. Create one with: wxadmin backup`);
     return;
   }
 
-  const rows = snapshots.map((snapshot) => [
-    String(snapshot.id),
-    snapshot.orgName === "" ? snapshot.orgId : snapshot.orgName,
-    formatInstant(new Date(snapshot.startedAt)),
-    describeDuration(snapshot),
-    snapshot.status,
-    formatCount(totalObjects(snapshot.counts)),
-  ]);
+  const rows = snapshots.map((snapshot) => {
+    const status = describeSnapshotStatus(db, snapshot);
+    return [
+      String(snapshot.id),
+      snapshot.orgName === "" ? snapshot.orgId : snapshot.orgName,
+      formatInstant(new Date(snapshot.startedAt)),
+      describeDuration(snapshot, status),
+      status,
+      formatCount(totalObjects(snapshot.counts)),
+    ];
+  });
   context.print(
     renderTable(
-      [{ header: "ID", alignRight: true }, { header: "ORG" }, { header: "STARTED" }, { header: "TOOK" }, { header: "STATUS" }, { header: "OBJECTS", alignRight: true }],
+      [{ header: "SNAPSHOT", alignRight: true }, { header: "ORG" }, { header: "STARTED" }, { header: "TOOK" }, { header: "STATUS" }, { header: "OBJECTS", alignRight: true }],
       rows,
     ),
   );
 }
 
-function describeDuration(snapshot: Snapshot): string {
+function describeDuration(snapshot: Snapshot, status: SnapshotStatus): string {
   if (snapshot.finishedAt === undefined) {
-    return snapshot.status === "running" ? "running" : "-";
+    return status === "running" ? "running" : "-";
   }
   const seconds = (Date.parse(snapshot.finishedAt) - Date.parse(snapshot.startedAt)) / 1000;
-  return Number.isFinite(seconds) ? formatDuration(seconds) : "-";
+  return Number.isFinite(seconds) ? formatElapsed(seconds) : "-";
 }
 
-function printSnapshotDetail(context: CliContext, snapshot: Snapshot, counts: Record<string, number>, kinds: ReturnType<SnapshotDb["getKinds"]>): void {
+function printSnapshotDetail(
+  context: CliContext,
+  db: SnapshotDb,
+  snapshot: Snapshot,
+  counts: Record<string, number>,
+  kinds: ReturnType<SnapshotDb["getKinds"]>,
+): void {
+  const status = describeSnapshotStatus(db, snapshot);
+  const claim = db.getClaim(snapshot.id);
   const fields: Array<[string, string]> = [
     ["Snapshot", String(snapshot.id)],
     ["Org", describeSnapshotOrg(snapshot)],
-    ["Status", describeStatus(snapshot.status, snapshot.error)],
+    ["Status", describeStatus(status, status === snapshot.status ? snapshot.error : "its backup process stopped before it finished")],
     ["Started", formatInstant(new Date(snapshot.startedAt))],
-    ["Finished", snapshot.finishedAt === undefined ? "-" : `${formatInstant(new Date(snapshot.finishedAt))} (took ${describeDuration(snapshot)})`],
+    ["Finished", snapshot.finishedAt === undefined ? "-" : `${formatInstant(new Date(snapshot.finishedAt))} (took ${describeDuration(snapshot, status)})`],
     ["Objects", formatCount(totalObjects(counts))],
     ["Written by", `wxadmin ${snapshot.toolVersion}`],
   ];
+  if (claim !== undefined && claim.staleReason === undefined) {
+    fields.push(["Backup", describeClaimHolder(claim)]);
+  }
   const rows = kinds.map((kind) => [
     kind.kind,
     kind.status,
@@ -254,7 +316,7 @@ function printSnapshotDetail(context: CliContext, snapshot: Snapshot, counts: Re
     2,
   );
   context.print(`${renderFields(fields, 0)}\n\nKinds:\n${table}`);
-  if (snapshot.status === "incomplete") {
+  if (status === "incomplete") {
     context.notice(`Continue this backup with: wxadmin backup --resume ${snapshot.id}`);
   }
 }
