@@ -153,7 +153,7 @@ describe("SnapshotDb.open", () => {
     const snapshot = writer.createSnapshot(ORG, { kinds: ["people"] });
     writer.close();
     const raw = new Database(file);
-    raw.exec("DROP TABLE snapshot_writers");
+    raw.exec("DROP TABLE snapshot_writers; DROP TRIGGER snapshots_record_high_water; DROP TABLE snapshot_id_high_water");
     raw.pragma("user_version = 1");
     raw.close();
 
@@ -167,6 +167,7 @@ describe("SnapshotDb.open", () => {
     assert.equal(upgraded.hasClaimTable, true);
     assert.deepEqual(upgraded.claimSnapshots([snapshot.id]), []);
     assert.equal(upgraded.getClaim(snapshot.id)?.isOwn, true);
+    assert.equal(upgraded.createSnapshot(ORG, { kinds: ["people"] }).id, snapshot.id + 1);
     upgraded.close();
     const check = new Database(file, { readonly: true });
     assert.equal(check.pragma("user_version", { simple: true }), SCHEMA_VERSION);
@@ -364,6 +365,18 @@ describe("snapshots", () => {
     assert.deepEqual(db.getKinds(deleted.id), []);
     assert.deepEqual(db.countObjects(deleted.id), {});
     assert.deepEqual(db.countObjects(remaining.id), { people: 1 });
+    db.close();
+  });
+
+  test("never reuses a deleted id", () => {
+    const db = openFresh();
+    const first = db.createSnapshot(ORG, { kinds: ["people"] });
+    const newest = db.createSnapshot(ORG, { kinds: ["people"] });
+    db.deleteSnapshot(newest.id);
+
+    const next = db.createSnapshot(ORG, { kinds: ["people"] });
+    assert.equal(first.id, 1);
+    assert.equal(next.id, newest.id + 1);
     db.close();
   });
 });

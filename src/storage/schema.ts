@@ -55,8 +55,18 @@ CREATE TABLE objects (
 /**
  * Version 2 adds the claim of the process that writes a snapshot, so that two backups cannot
  * write one snapshot at the same time. A snapshot has at most one claim (see `snapshot-claims.ts`).
+ * It also keeps the highest snapshot id ever given out, because SQLite gives a new row the
+ * highest id plus one, so deleting the newest snapshot would hand its id to the next backup
+ * and scripts that name snapshots by id would read the wrong one.
  */
 const SCHEMA_V2_CHANGES = `
+CREATE TABLE snapshot_id_high_water (id INTEGER NOT NULL);
+INSERT INTO snapshot_id_high_water (id) SELECT coalesce(max(id), 0) FROM snapshots;
+CREATE TRIGGER snapshots_record_high_water AFTER INSERT ON snapshots
+BEGIN
+  UPDATE snapshot_id_high_water SET id = max(id, NEW.id);
+END;
+
 CREATE TABLE snapshot_writers (
   snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots (id) ON DELETE CASCADE,
   pid INTEGER NOT NULL,

@@ -186,6 +186,7 @@ export class SnapshotDb {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #statements: ReturnType<typeof prepareStatements>;
+  #insertSnapshot: Database.Statement | undefined;
   /** Undefined for a version 1 file opened read-only, which has no table of claims. */
   readonly #claims: SnapshotClaims | undefined;
 
@@ -287,7 +288,13 @@ export class SnapshotDb {
     const toolVersion = options.toolVersion ?? readToolVersion();
 
     const id = this.#db.transaction(() => {
-      const result = this.#statements.insertSnapshot.run(org.id, org.displayName ?? "", startedAt, toolVersion);
+      // Prepared here, not with the other statements, because a version 1 file opened read-only
+      // has no high-water table.
+      this.#insertSnapshot ??= this.#db.prepare(
+        "INSERT INTO snapshots (id, org_id, org_name, started_at, status, tool_version) " +
+          "VALUES ((SELECT id + 1 FROM snapshot_id_high_water), ?, ?, ?, 'running', ?)",
+      );
+      const result = this.#insertSnapshot.run(org.id, org.displayName ?? "", startedAt, toolVersion);
       const snapshotId = Number(result.lastInsertRowid);
       for (const kind of kinds) {
         this.#statements.insertKind.run(snapshotId, kind);
@@ -632,9 +639,6 @@ export class SnapshotDb {
 
 function prepareStatements(db: Database.Database) {
   return {
-    insertSnapshot: db.prepare(
-      "INSERT INTO snapshots (org_id, org_name, started_at, status, tool_version) VALUES (?, ?, ?, 'running', ?)",
-    ),
     insertKind: db.prepare("INSERT OR IGNORE INTO snapshot_kinds (snapshot_id, kind, status) VALUES (?, ?, 'pending')"),
     selectSnapshot: db.prepare(`SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?`),
     selectAllSnapshots: db.prepare(`SELECT ${SNAPSHOT_COLUMNS} FROM snapshots ORDER BY id`),
