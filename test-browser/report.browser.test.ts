@@ -16,7 +16,7 @@ import { auditSnapshot } from "../src/jobs/audit.js";
 import { renderAuditHtml } from "../src/jobs/report-html.js";
 import { SnapshotDb } from "../src/storage/snapshot-db.js";
 import { CliRecorder } from "../test/helpers/cli-run.js";
-import { CRAFTED_EXPECTED, CRAFTED_ORG_NAME, writeCraftedSnapshot } from "../test/helpers/crafted-snapshot.js";
+import { craftedObjects, CRAFTED_EXPECTED, CRAFTED_ORG_NAME, writeCraftedSnapshot } from "../test/helpers/crafted-snapshot.js";
 
 const CHROMIUM = process.env.WXADMIN_CHROMIUM ?? "/usr/bin/chromium";
 /** test-output/ at the repository root; the compiled test runs from dist/test-browser/. */
@@ -195,5 +195,71 @@ describe("audit report with a capped table in Chromium", () => {
     for (const severity of SEVERITIES) {
       assert.equal(await cappedPage.locator(`#severity-chart g.bar[data-severity="${severity}"]`).getAttribute("data-count"), String(CRAFTED_EXPECTED.counts[severity]), severity);
     }
+  });
+});
+
+describe("audit report with unchecked rules in Chromium", () => {
+  let partialPage: Page;
+  let partialId: number;
+
+  before(async () => {
+    // A backup of licenses only, as "wxadmin backup --kinds licenses" writes it: 9 of 10 rules
+    // cannot run, and each names the kinds it lacks in the rules table.
+    const partialDb = path.join(folder, "partial.db");
+    const partialReport = path.join(folder, "audit-partial.html");
+    partialId = writeCraftedSnapshot(partialDb, { licenses: craftedObjects().licenses ?? [] });
+    const cli = new CliRecorder();
+    const run = await cli.run(["audit", String(partialId), "--db", partialDb, "--html", partialReport, "--quiet"]);
+    assert.equal(run.code, 0, run.stderr);
+
+    partialPage = await context.newPage();
+    await partialPage.goto(pathToFileURL(partialReport).href);
+  });
+
+  after(async () => {
+    await partialPage?.close();
+  });
+
+  test("shows the headline on the first screen", async () => {
+    const headline = partialPage.locator("#rules-not-checked");
+    assert.ok(await headline.isVisible(), "the headline is visible");
+    assert.match(await headline.locator("strong").innerText(), /^9 of 10 rules not checked$/);
+    const box = await headline.boundingBox();
+    assert.ok(box !== null, "the headline is rendered");
+    assert.ok(box.y + box.height <= VIEWPORT.height / 2, `the headline ends at ${box.y + box.height} px`);
+  });
+
+  test("fits the page width", async () => {
+    const widths = await partialPage.evaluate(() => {
+      // The compiler has no DOM types here (lib ES2023); the function runs in the page.
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth };
+    });
+    assert.equal(widths.clientWidth, VIEWPORT.width);
+    assert.ok(widths.scrollWidth <= widths.clientWidth, `the page is ${widths.scrollWidth} px wide in a ${widths.clientWidth} px window`);
+  });
+
+  test("keeps rule ids on one line", async () => {
+    const cells = partialPage.locator("#rules td.rule-id");
+    assert.equal(await cells.count(), 10);
+    const lineCounts = await cells.evaluateAll((elements) => {
+      const documentApi = (globalThis as unknown as { document: { createRange(): { selectNodeContents(node: unknown): void; getClientRects(): { length: number } } } }).document;
+      return elements.map((element) => {
+        const range = documentApi.createRange();
+        range.selectNodeContents(element);
+        return range.getClientRects().length;
+      });
+    });
+    assert.deepEqual(lineCounts, Array.from({ length: 10 }, () => 1));
+    assert.equal(await partialPage.locator("#rules tr.skipped").count(), 9);
+    assert.match(await partialPage.locator('#rules tr[data-rule="number-unassigned"] td.checked').innerText(), /^Not fully checked\. The snapshot has no complete backup of numbers/);
+  });
+
+  test("saves a screenshot", async () => {
+    await mkdir(OUTPUT_DIR, { recursive: true });
+    const file = path.join(OUTPUT_DIR, "audit-report-unchecked.png");
+    const image = await partialPage.screenshot({ path: file, fullPage: true });
+    assert.ok(image.length > 10_000, `screenshot of ${image.length} bytes`);
+    assert.ok(existsSync(file));
   });
 });

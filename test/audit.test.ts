@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { auditSource, type AuditResult, type Finding } from "../src/jobs/audit.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { auditSource, chooseAuditSnapshot, describeUncheckedRules, type AuditResult, type Finding } from "../src/jobs/audit.js";
+import { runCli } from "../src/cli/program.js";
+import { SnapshotDb } from "../src/storage/snapshot-db.js";
+import { craftedObjects, writeCraftedSnapshot } from "./helpers/crafted-snapshot.js";
 import { isCallingUserLicense } from "../src/jobs/audit-rules.js";
 import { escapeHtml, renderAuditHtml } from "../src/jobs/report-html.js";
-import { callFeature, license, location, memorySource, number, ownerOf, person, type KindObjects } from "./helpers/snapshot-fixtures.js";
+import { callFeature, license, location, memorySource, number, ORG_ID, ownerOf, person, type KindObjects } from "./helpers/snapshot-fixtures.js";
 
 const CALLING_KINDS = ["people", "licenses", "locations", "callingLocations", "numbers", "callQueues", "huntGroups", "autoAttendants"];
 
@@ -218,6 +225,19 @@ describe("auditSource", () => {
     assert.equal(findingsOf(result, "person-without-license").length, 1);
   });
 
+  test("summarizes unchecked rules", async () => {
+    const result = await auditSource(memorySource({ licenses: [callingPro] }));
+    assert.equal(result.skippedRules.length, 9);
+    assert.deepEqual(result.skippedRules.find((rule) => rule.rule === "number-unassigned")?.missingKinds, ["numbers"]);
+    assert.equal(describeUncheckedRules(result), "9 of 10 rules not checked (missing kinds: people, callingLocations, numbers, callQueues, huntGroups, autoAttendants)");
+  });
+
+  test("summarizes missing agent lists", async () => {
+    const result = await audit({ callQueues: [callFeature("CALL_QUEUE", "Support", springfield)] });
+    assert.deepEqual(result.skippedRules.map((rule) => rule.rule), ["call-queue-without-agents"]);
+    assert.equal(describeUncheckedRules(result), "1 of 10 rules not checked (no agent lists for call-queue-without-agents)");
+  });
+
   test("reports a clean org as clean", async () => {
     const alice = person("Alice Adams", { licenses: [callingPro.id, messaging.id], extension: "1101", locationId: springfield.id });
     const result = await audit({
@@ -232,6 +252,122 @@ describe("auditSource", () => {
     assert.deepEqual(result.findings, []);
     assert.deepEqual(result.skippedRules, []);
     assert.equal(result.rulesRun.length, 10);
+    assert.equal(describeUncheckedRules(result), undefined);
+  });
+});
+
+describe("chooseAuditSnapshot", () => {
+  /** Opens a new database in a temporary folder, runs `work` on its path and removes the folder. */
+  async function withDbPath(work: (dbPath: string) => Promise<void> | void): Promise<void> {
+    const folder = await mkdtemp(join(tmpdir(), "wxadmin-audit-choice-"));
+    try {
+      await work(join(folder, "snapshots.db"));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  function choose(dbPath: string): ReturnType<typeof chooseAuditSnapshot> {
+    const db = SnapshotDb.open(dbPath, { readonly: true });
+    try {
+      const orgId = db.listSnapshots()[0]?.orgId ?? "";
+      return chooseAuditSnapshot(db, orgId);
+    } finally {
+      db.close();
+    }
+  }
+
+  test("passes over a licenses-only backup", () =>
+    withDbPath((dbPath) => {
+      const full = writeCraftedSnapshot(dbPath);
+      const partial = writeCraftedSnapshot(dbPath, { licenses: craftedObjects().licenses ?? [] }, new Date("2026-01-16T08:00:00.000Z"));
+      const choice = choose(dbPath);
+      assert.equal(choice?.snapshot.id, full);
+      assert.equal(choice?.isFull, true);
+      assert.deepEqual(choice?.passedOver.map((entry) => [entry.snapshot.id, entry.reason]), [[partial, `snapshot ${partial} backed up only licenses`]]);
+    }));
+
+  test("passes over a failed kind", () =>
+    withDbPath((dbPath) => {
+      const full = writeCraftedSnapshot(dbPath);
+      const db = SnapshotDb.open(dbPath);
+      let failed: number;
+      try {
+        const snapshot = db.createSnapshot({ id: ORG_ID }, { kinds: ["licenses", "people"], startedAt: new Date("2026-01-16T08:00:00.000Z") });
+        db.markKindComplete(snapshot.id, "licenses");
+        db.markKindFailed(snapshot.id, "people", "HTTP 503");
+        db.finishSnapshot(snapshot.id, "incomplete", "people failed");
+        failed = snapshot.id;
+      } finally {
+        db.close();
+      }
+      const choice = choose(dbPath);
+      assert.equal(choice?.snapshot.id, full);
+      assert.match(choice?.passedOver[0]?.reason ?? "", new RegExp(`^snapshot ${failed} is incomplete and has no complete backup of people, callingLocations, numbers`));
+    }));
+
+  test("takes the newest when none is full", () =>
+    withDbPath((dbPath) => {
+      writeCraftedSnapshot(dbPath, { licenses: craftedObjects().licenses ?? [] });
+      const newest = writeCraftedSnapshot(dbPath, { numbers: craftedObjects().numbers ?? [] }, new Date("2026-01-16T08:00:00.000Z"));
+      const choice = choose(dbPath);
+      assert.equal(choice?.snapshot.id, newest);
+      assert.equal(choice?.isFull, false);
+      assert.deepEqual(choice?.passedOver, []);
+    }));
+});
+
+/** A stream that keeps what is written, and claims to be a terminal of `columns` when `isTTY` is set. */
+class RecordingStream extends Writable {
+  text = "";
+  readonly isTTY: boolean;
+  readonly columns = 100;
+
+  constructor(isTTY: boolean) {
+    super();
+    this.isTTY = isTTY;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+describe("audit table hint", () => {
+  async function runAudit(args: string[], isTTY: boolean): Promise<{ code: number; stdout: string; stderr: string }> {
+    const folder = await mkdtemp(join(tmpdir(), "wxadmin-audit-hint-"));
+    try {
+      const dbPath = join(folder, "snapshots.db");
+      writeCraftedSnapshot(dbPath);
+      const stdout = new RecordingStream(isTTY);
+      const stderr = new RecordingStream(false);
+      const code = await runCli(["audit", "--db", dbPath, ...args], { stdout, stderr, env: { HOME: folder, XDG_DATA_HOME: folder } });
+      return { code, stdout: stdout.text, stderr: stderr.text };
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+
+  test("shown on a terminal", async () => {
+    const run = await runAudit([], true);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /…/);
+    assert.match(run.stderr, /Texts that did not fit end with …; --wide prints them in full/);
+  });
+
+  test("silent with --quiet", async () => {
+    const run = await runAudit(["--quiet"], true);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /…/);
+    assert.equal(run.stderr, "");
+  });
+
+  test("silent when stdout is no terminal", async () => {
+    const run = await runAudit([], false);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /…/);
+    assert.doesNotMatch(run.stderr, /did not fit/);
   });
 });
 
@@ -325,6 +461,27 @@ describe("renderAuditHtml", () => {
       assert.equal(html.match(/<tr data-severity=/g)?.length, 6);
       assert.doesNotMatch(html, /findings-cut|<caption>/);
     });
+  });
+
+  test("headline names unchecked rules", async () => {
+    const html = renderAuditHtml({ audit: await auditSource(memorySource({ licenses: [callingPro] })), snapshot });
+    assert.match(html, /<p class="unchecked" id="rules-not-checked" role="alert" data-unchecked="9" data-rules="10"><strong>9 of 10 rules not checked<\/strong> \(missing kinds: people, /);
+    assert.ok(html.indexOf('id="rules-not-checked"') < html.indexOf('id="summary"'), "the headline comes before the counts");
+    assert.match(html, /<tr data-rule="number-unassigned" data-count="0" class="skipped">.*<td class="rule-id">number-unassigned<\/td><td class="number">0<\/td><td class="checked"><strong>Not fully checked\.<\/strong> The snapshot has no complete backup of numbers/);
+    assert.doesNotMatch(html, /checked: [A-Z]/);
+    assert.match(html, /No findings from the rules that ran, but 9 of 10 rules were not checked/);
+  });
+
+  test("no headline when every rule ran", async () => {
+    const html = renderAuditHtml({ audit: await audit({ licenses: [callingPro] }), snapshot });
+    assert.doesNotMatch(html, /rules-not-checked|not checked/);
+  });
+
+  test("suggests --db when given", async () => {
+    const result = await audit({ licenses: [callingPro] });
+    assert.match(renderAuditHtml({ audit: result, snapshot }), /<code>wxadmin audit 7 --json<\/code> lists them all\.<\/footer>/);
+    assert.match(renderAuditHtml({ audit: result, snapshot, dbPath: "/data/acme.db" }), /<code>wxadmin audit 7 --db \/data\/acme\.db --json<\/code> lists them all/);
+    assert.match(renderAuditHtml({ audit: result, snapshot, dbPath: "/data/it's here.db" }), /<code>wxadmin audit 7 --db &#39;\/data\/it&#39;\\&#39;&#39;s here\.db&#39; --json<\/code>/);
   });
 
   test("warns about an incomplete snapshot", async () => {

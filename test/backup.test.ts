@@ -167,7 +167,7 @@ describe("backup", () => {
     const [stopped] = db.listSnapshots();
     assert.ok(stopped !== undefined);
     assert.equal(stopped.status, "incomplete");
-    assert.match(stopped.error ?? "", /^Interrupted before .*people/);
+    assert.match(stopped.error ?? "", /^interrupted before .*people/);
     const kindsBefore = db.getKinds(stopped.id);
     const completeBefore = kindsBefore.filter((kind) => kind.status === "complete").map((kind) => kind.kind);
     const people = kindsBefore.find((kind) => kind.kind === "people");

@@ -122,6 +122,9 @@ describe("emulator mutate", () => {
     const run = await cli.run(["emulator", "mutate", "--url", `http://127.0.0.1:${port}/v1`]);
     assertExit(run, 1);
     assert.match(run.stderr, new RegExp(`^wxadmin: error: Cannot reach the emulator at http://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`, "m"));
+    assert.match(run.stderr, new RegExp(`network error ECONNREFUSED \\(connection refused\\): connect 127\\.0\\.0\\.1:${port} `));
+    assert.equal(run.stderr.split("ECONNREFUSED").length - 1, 1, `the error code is repeated: ${run.stderr}`);
+    assert.match(run.stderr, /gave up after 1 attempt\)/);
     assert.doesNotMatch(run.stderr, /--base-url/);
   });
 

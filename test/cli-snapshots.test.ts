@@ -614,7 +614,8 @@ describe("audit command", () => {
     assert.match(run.stdout, /^high {6}license-over-consumed {9}Webex Calling - Professional  Buy at least 2 more units of Webex Calling - Prof…$/m);
     assert.match(run.stdout, /^medium {4}person-without-license {8}Carol Chen {20}Assign licenses to Carol Chen, or deactivate or d…$/m);
     assert.equal(run.stdout.split("\n").filter((line) => /^(high|medium|low) /.test(line)).length, 9);
-    assert.match(run.stderr, /Texts that did not fit end with …; --wide prints them in full/);
+    // The hint about cut texts is for a terminal; this stdout is a pipe.
+    assert.doesNotMatch(run.stderr, /did not fit/);
   });
 
   test("table fits 120 columns", async () => {
@@ -671,6 +672,31 @@ describe("audit command", () => {
     const html = await readFile(file, "utf8");
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /data-severity="high" data-count="5"/);
+    assert.ok(html.includes(`<code>wxadmin audit 1 --db ${db} --json</code> lists them all`), "the footer names the --db file");
+    assert.doesNotMatch(html, /rules-not-checked/);
+  });
+
+  test("--html rejects a folder", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const folder = join(dir, "report-folder");
+    await mkdir(folder, { recursive: true });
+    for (const extra of [[], ["--force"]]) {
+      const run = await cli.run(["audit", "--db", db, "--html", folder, ...extra]);
+      assertExit(run, 2);
+      assert.equal(run.stderr, `wxadmin: error: --html ${folder} is a folder; give a file path such as ${join(folder, "audit.html")}.\n`, extra.join(" "));
+      assert.equal(run.stdout, "");
+    }
+    assert.deepEqual(await readdir(folder), []);
+  });
+
+  test("--html errors name no temporary file", { skip: process.platform !== "linux" }, async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const run = await cli.run(["audit", "--db", db, "--html", "/proc/wxadmin-nope.html"], { timeoutMs: 15_000 });
+    assertExit(run, 2);
+    assert.match(run.stderr, /^wxadmin: error: Cannot write the HTML report to \/proc\/wxadmin-nope\.html \(E[A-Z]+: [^)]+\)\. Pass a writable path with --html\.$/m);
+    assert.doesNotMatch(run.stderr, /\.tmp|wxadmin-nope\.html\.\d/);
   });
 
   test("--html keeps an existing file", async () => {
@@ -716,7 +742,89 @@ describe("audit command", () => {
     writeCraftedSnapshot(db, objects);
     const run = await cli.run(["audit", "--db", db]);
     assertExit(run, 0);
-    assert.match(run.stderr, /Rule number-unassigned was not fully checked: The snapshot has no complete backup of numbers/);
+    assert.match(run.stderr, /Rule number-unassigned was not fully checked\. The snapshot has no complete backup of numbers/);
+    assert.doesNotMatch(run.stderr, /checked: [A-Z]/);
+    assert.match(run.stdout, /^Audit of .*, snapshot 1: \d+ findings \(.*\); 3 of 10 rules not checked \(missing kinds: numbers\)$/m);
+  });
+
+  test("skips a newer partial backup", async () => {
+    const db = freshDbPath();
+    const full = writeCraftedSnapshot(db);
+    const partial = writeCraftedSnapshot(db, { licenses: craftedObjects().licenses ?? [] }, new Date("2026-01-16T08:00:00.000Z"));
+    const run = await cli.run(["audit", "--db", db, "--fail-on", "low"]);
+    assertExit(run, 5);
+    assert.match(run.stdout, new RegExp(`^Audit of .*, snapshot ${full}: 9 findings \\(5 high, 2 medium, 2 low\\)$`, "m"));
+    assert.match(
+      run.stderr,
+      new RegExp(`^Snapshot ${partial} backed up only licenses; auditing snapshot ${full}, the newest with a complete backup of every kind the rules read\\.`, "m"),
+    );
+    assert.doesNotMatch(run.stderr, /not fully checked/);
+  });
+
+  test("partial snapshot says rules not checked", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    // Licenses within their totals, so no rule that ran finds anything.
+    const licenses = (craftedObjects().licenses ?? []).filter((entry) => entry.name !== "Webex Calling - Professional");
+    const partial = writeCraftedSnapshot(db, { licenses }, new Date("2026-01-16T08:00:00.000Z"));
+
+    const run = await cli.run(["audit", String(partial), "--db", db, "--fail-on", "low"]);
+    assertExit(run, 4);
+    assert.match(
+      run.stdout,
+      /^Audit of .*, snapshot 2: 0 findings \(0 high, 0 medium, 0 low\); 9 of 10 rules not checked \(missing kinds: people, callingLocations, numbers, callQueues, huntGroups, autoAttendants\)$/m,
+    );
+    assert.match(run.stdout, /^No findings from the rules that ran, but 9 of 10 rules were not checked, so problems may be missing\./m);
+    assert.doesNotMatch(run.stdout, /every rule that ran found nothing/);
+    assert.match(run.stderr, /^wxadmin: audit of snapshot 2 is incomplete: 9 rules at or above severity low were not checked \(calling-user-without-number, .*\); exit code 4 because of --fail-on low\./m);
+
+    const json = await cli.run(["audit", String(partial), "--db", db, "--json"]);
+    assertExit(json, 0);
+    const audit = JSON.parse(json.stdout);
+    assert.equal(audit.skippedRules.length, 9);
+    assert.deepEqual(audit.skippedRules.find((rule: { rule: string }) => rule.rule === "number-unassigned").missingKinds, ["numbers"]);
+    assert.deepEqual(audit.rulesRun, ["license-over-consumed"]);
+  });
+
+  test("no full snapshot audits the newest", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db, { licenses: craftedObjects().licenses ?? [] });
+    const run = await cli.run(["audit", "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /; 9 of 10 rules not checked \(missing kinds: /);
+    assert.match(run.stderr, /has a complete backup of every kind the rules read \(licenses, people, callingLocations, numbers, callQueues, huntGroups, autoAttendants\); auditing the newest, snapshot 1, so some rules are not checked\./);
+  });
+
+  test("rejects a snapshot of another org", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const otherOrg = webexId("ORGANIZATION", "0f0f0f0f-0000-4000-8000-000000000002");
+    const run = await cli.run(["audit", "1", "--db", db, "--org", otherOrg]);
+    assertExit(run, 2);
+    assert.equal(
+      run.stderr,
+      `wxadmin: error: Snapshot 1 belongs to org ${CRAFTED_ORG_NAME} (${ORG_ID}), not to --org ${otherOrg}; remove --org, or give a snapshot of that org ("wxadmin snapshots list --org ${otherOrg}" lists them).\n`,
+    );
+    assert.equal(run.stdout, "");
+
+    const sameOrg = await cli.run(["audit", "1", "--db", db, "--org", ORG_ID, "--quiet"]);
+    assertExit(sameOrg, 0);
+  });
+
+  test("several orgs need --org or an id", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    const handle = SnapshotDb.open(db);
+    try {
+      const other = handle.createSnapshot({ id: webexId("ORGANIZATION", "0f0f0f0f-0000-4000-8000-000000000002"), displayName: "Other Org" }, { kinds: ["licenses"] });
+      handle.markKindComplete(other.id, "licenses");
+      handle.finishSnapshot(other.id, "complete");
+    } finally {
+      handle.close();
+    }
+    const run = await cli.run(["audit", "--db", db]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /contains snapshots of 2 orgs; pick one with --org ORG_ID, or give a snapshot id\. The orgs are Example Customer Inc\. \(.*\), Other Org \(.*\)\.$/m);
   });
 
   test("--fail-on exits 5 after printing", async () => {
@@ -740,12 +848,14 @@ describe("audit command", () => {
 
   test("--fail-on counts only that severity and higher", async () => {
     const db = freshDbPath();
-    // Only numbers: the two unassigned numbers are low findings, and no rule finds more.
+    // Only numbers: the two unassigned numbers are low findings, and no rule finds more. The
+    // high and medium rules that need other kinds were not checked, which makes exit code 4.
     writeCraftedSnapshot(db, { numbers: craftedObjects().numbers ?? [] });
     for (const severity of ["high", "medium"]) {
       const run = await cli.run(["audit", "--db", db, "--quiet", "--fail-on", severity]);
-      assertExit(run, 0);
-      assert.match(run.stdout, /: 2 findings \(0 high, 0 medium, 2 low\)$/m, severity);
+      assertExit(run, 4);
+      assert.match(run.stdout, /: 2 findings \(0 high, 0 medium, 2 low\); 9 of 10 rules not checked \(missing kinds: /m, severity);
+      assert.match(run.stderr, new RegExp(`is incomplete: \\d+ rules at or above severity ${severity} were not checked`), severity);
     }
     const low = await cli.run(["audit", "--db", db, "--quiet", "--fail-on", "low"]);
     assertExit(low, 5);
@@ -891,7 +1001,7 @@ describe("backup command against the emulator", () => {
     assertExit(stopped, 4);
     assert.ok(exitMs < 5_000, `the CLI took ${Math.round(exitMs)} ms to exit after SIGINT`);
     assert.match(stopped.stderr, /Backup stopped by SIGINT; snapshot 4 kept as incomplete\. Continue with: wxadmin backup --resume 4$/m);
-    assert.match(stopped.stderr, /is incomplete: Interrupted before people finished; resume the backup of snapshot 4 to continue\.$/m);
+    assert.match(stopped.stderr, /is incomplete: interrupted before people finished; resume the backup of snapshot 4 to continue\.$/m);
     assert.doesNotMatch(stopped.stderr, /\.\./, "doubled full stop");
 
     const shown = parseJson(await online.run(["snapshots", "show", "4", "--json"]));

@@ -1,5 +1,6 @@
 /** Pagination, retries, rate limits and timeouts against the emulator, with a fake clock for every wait. */
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { after, afterEach, before, describe, test } from "node:test";
 import type { Emulator } from "../src/emulator/index.js";
 import { NetworkError, RateLimitError, ServerError, TimeoutError } from "../src/transport/errors.js";
@@ -314,6 +315,34 @@ describe("resilience", () => {
       emulator.inject({ method: "GET", path: "/v1/people/me", delayMs: 1000 });
       await assert.rejects(session.transport.request({ method: "GET", path: "/people/me", signal: controller.signal }), /stopped by the caller/);
       assert.deepEqual(clock.delays, [], "an aborted request must not be retried");
+    });
+
+    test("shared signal leaves no listeners", async () => {
+      // Undici sets the limit of a signal it is given to 1,500 listeners, so 3,000 requests
+      // that each left one behind would exceed it.
+      const REQUESTS = 3000;
+      const { admin } = await connectAdmin();
+      const controller = new AbortController();
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error): void => {
+        if (warning.name === "MaxListenersExceededWarning") {
+          warnings.push(warning);
+        }
+      };
+      process.on("warning", onWarning);
+      try {
+        let maxListeners = 0;
+        for (let index = 0; index < REQUESTS; index += 1) {
+          await admin.transport.request({ method: "GET", path: "/people/me", signal: controller.signal });
+          maxListeners = Math.max(maxListeners, getEventListeners(controller.signal, "abort").length);
+        }
+        // Process warnings are emitted on a later tick.
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(maxListeners, 0, "a settled request left an abort listener on the caller's signal");
+        assert.deepEqual(warnings.map((warning) => warning.message), []);
+      } finally {
+        process.off("warning", onWarning);
+      }
     });
   });
 });

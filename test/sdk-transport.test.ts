@@ -202,7 +202,7 @@ describe("Transport", () => {
 
   test("error message quotes a non-JSON body", async () => {
     const { transport } = setup([{ status: 502, body: "<html>bad gateway</html>" }], { retry: { maxRetries: 0 } });
-    await assert.rejects(transport.request({ method: "GET", path: "/x" }), /502 Bad Gateway: <html>bad gateway<\/html> \(no trackingId, gave up after 1 attempts\)/);
+    await assert.rejects(transport.request({ method: "GET", path: "/x" }), /502 Bad Gateway: <html>bad gateway<\/html> \(no trackingId, gave up after 1 attempt\)/);
   });
 
   test("retries 503 on GET with backoff", async () => {
@@ -247,7 +247,7 @@ describe("Transport", () => {
     const { transport, fetch } = setup([{ throw: fetchFailure("ECONNRESET", "socket hang up") }, { status: 200, body: {} }]);
     await assert.rejects(transport.request({ method: "POST", path: "/applications", json: {} }), (error: unknown) => {
       assert.ok(error instanceof NetworkError);
-      assert.match(error.message, /network error ECONNRESET: socket hang up/);
+      assert.match(error.message, /network error ECONNRESET \(connection reset\): socket hang up/);
       return true;
     });
     assert.equal(fetch.requests.length, 1);
@@ -320,6 +320,22 @@ describe("Transport", () => {
     await clock.sleep(30_000 - (clock.now() - Date.UTC(2026, 0, 15, 12, 0, 0)));
     await transport.request({ method: "GET", path: "/c" });
     assert.deepEqual(warnings().slice(1), ["2 more 429 responses in the last 30 s; requests of this token waited 4 s in total."]);
+  });
+
+  test("pending 429 summary logged on demand", async () => {
+    const limited: ScriptedStep = { status: 429, body: errorBody("slow down"), headers: { "retry-after": "2" } };
+    const { transport, logger } = setup([limited, limited, limited, { status: 200, body: {} }]);
+    const warnings = () => logger.lines.filter((line) => line.level === "warn").map((line) => line.message);
+
+    await transport.request({ method: "GET", path: "/a" });
+    assert.equal(warnings().length, 1, "the second and third 429 are only counted within the interval");
+
+    // The first line is at 0 s, the counted 429s come at 2 and 4 s, and the request ends at 6 s.
+    transport.logPendingRateLimitSummary();
+    assert.deepEqual(warnings().slice(1), ["2 more 429 responses in the last 6 s; requests of this token waited 4 s in total."]);
+
+    transport.logPendingRateLimitSummary();
+    assert.equal(warnings().length, 2, "a second call repeated the summary");
   });
 
   test("429 after a quiet interval is logged in full", async () => {

@@ -99,6 +99,8 @@ export class CliContext {
   #serviceApp: Promise<ServiceAppClient> | undefined;
   /** The app and org of the last service-app client made, for advice on a rejected refresh. */
   #serviceAppTarget: { appId: string; orgId: string } | undefined;
+  /** The connections made for the command, whose counted 429 responses are reported when it ends. */
+  readonly #connections = new Set<Webex>();
 
   constructor(options: GlobalOptions, io: CliIo) {
     this.options = options;
@@ -223,7 +225,22 @@ export class CliContext {
   async connectWithGivenToken(): Promise<Webex> {
     const token = await this.resolveGivenAccessToken();
     const tokenProvider = new StaticTokenProvider(token.value, { source: token.source });
-    return Webex.connect({ tokenProvider, baseUrl: this.options.baseUrl, logger: this.logger });
+    const webex = await Webex.connect({ tokenProvider, baseUrl: this.options.baseUrl, logger: this.logger });
+    this.#connections.add(webex);
+    return webex;
+  }
+
+  /**
+   * Logs, for each connection of the command, the 429 responses counted since its last
+   * rate-limit line. The command runner calls it when the command ends, successful or not.
+   *
+   * NOTE: a connection whose `Webex.connect` failed is not covered, because the failed call
+   * returns no connection.
+   */
+  logPendingRateLimitSummaries(): void {
+    for (const webex of this.#connections) {
+      webex.transport.logPendingRateLimitSummary();
+    }
   }
 
   /**
@@ -266,6 +283,7 @@ export class CliContext {
       baseUrl: this.options.baseUrl,
       logger: withoutRejectionLines(this.logger),
     });
+    this.#connections.add(webex);
     return { webex, provider: webex.tokenProvider, entry, store };
   }
 
@@ -490,6 +508,8 @@ export function actionFor<Options>(io: CliIo, handler: CommandHandler<Options>):
       await handler(context, args, options);
     } catch (error) {
       throw context.explainFailure(error);
+    } finally {
+      context.logPendingRateLimitSummaries();
     }
   };
 }

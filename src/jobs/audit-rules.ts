@@ -87,11 +87,17 @@ export interface LicenseUsage {
   consumedUnits: number;
 }
 
-/** A rule the audit could not run, and why. */
+/** A rule the audit could not fully check, and why. */
 export interface SkippedRule {
   rule: AuditRuleId;
+  /** The reason, as one or more sentences. */
   reason: string;
+  /** Kinds the rule needs that the snapshot lacks in full; empty when something else is missing. */
+  missingKinds: string[];
 }
+
+/** Every kind some rule needs, in the order of the first rule that needs it. */
+export const AUDITED_KINDS: readonly string[] = [...new Set(AUDIT_RULES.flatMap((rule) => rule.needs))];
 
 /** The rules that read the `agents` field of call queues and hunt groups. */
 const AGENT_RULES: Record<string, { rule: AuditRuleId; noun: string }> = {

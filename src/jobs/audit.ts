@@ -6,6 +6,7 @@
  */
 import {
   AUDIT_RULES,
+  AUDITED_KINDS,
   AuditCollector,
   countBySeverity,
   sortFindings,
@@ -18,7 +19,7 @@ import {
 import type { Snapshot, SnapshotDb } from "../storage/snapshot-db.js";
 import { snapshotSource, type SnapshotSource, type StoredObject } from "./snapshot-source.js";
 
-export { AUDIT_RULES, SEVERITIES, type AuditRule, type AuditRuleId, type Finding, type LicenseUsage, type Severity, type SkippedRule } from "./audit-rules.js";
+export { AUDIT_RULES, AUDITED_KINDS, SEVERITIES, type AuditRule, type AuditRuleId, type Finding, type LicenseUsage, type Severity, type SkippedRule } from "./audit-rules.js";
 
 /** The outcome of an audit. */
 export interface AuditResult {
@@ -121,6 +122,7 @@ function findSkippedRules(
       skipped.push({
         rule: rule.id,
         reason: `The snapshot has no complete backup of ${missing.join(", ")}; run a new backup and audit it.`,
+        missingKinds: missing,
       });
       continue;
     }
@@ -131,8 +133,84 @@ function findSkippedRules(
       skipped.push({
         rule: rule.id,
         reason: `The snapshot stores no agent lists for ${agentKind}, so agents could not be checked.`,
+        missingKinds: [],
       });
     }
   }
   return skipped;
+}
+
+/**
+ * Summarizes the rules an audit could not fully check, such as `9 of 10 rules not checked
+ * (missing kinds: people, numbers)`. Returns undefined when every rule was checked.
+ */
+export function describeUncheckedRules(audit: Pick<AuditResult, "skippedRules">): string | undefined {
+  const skipped = audit.skippedRules;
+  if (skipped.length === 0) {
+    return undefined;
+  }
+  const missingKinds = AUDITED_KINDS.filter((kind) => skipped.some((rule) => rule.missingKinds.includes(kind)));
+  const agentRules = skipped.filter((rule) => rule.missingKinds.length === 0).map((rule) => rule.rule);
+  const causes: string[] = [];
+  if (missingKinds.length > 0) {
+    causes.push(`missing kinds: ${missingKinds.join(", ")}`);
+  }
+  if (agentRules.length > 0) {
+    causes.push(`no agent lists for ${agentRules.join(", ")}`);
+  }
+  return `${skipped.length} of ${AUDIT_RULES.length} rules not checked (${causes.join("; ")})`;
+}
+
+/** A snapshot that the default choice of `chooseAuditSnapshot` passed over, and why. */
+export interface PassedOverSnapshot {
+  snapshot: Snapshot;
+  /** Why the snapshot cannot be audited in full, as a clause such as "snapshot 8 backed up only licenses". */
+  reason: string;
+}
+
+/** The snapshot an audit without a snapshot id reads. */
+export interface AuditSnapshotChoice {
+  snapshot: Snapshot;
+  /** True when the snapshot has a complete backup of every kind in `AUDITED_KINDS`. */
+  isFull: boolean;
+  /** Newer snapshots passed over because they lack such a backup, newest first. */
+  passedOver: PassedOverSnapshot[];
+}
+
+/**
+ * Chooses the snapshot of org `orgId` to audit: the newest one with a complete backup of every
+ * kind the rules read, whatever its status, so a backup of a few kinds (`backup --kinds`) or an
+ * interrupted one does not hide the findings of the last full backup. When no snapshot
+ * qualifies, chooses the newest, whose audit then lists the rules it could not check.
+ * Returns undefined when the org has no snapshot.
+ */
+export function chooseAuditSnapshot(db: SnapshotDb, orgId: string): AuditSnapshotChoice | undefined {
+  const newestFirst = db.listSnapshots({ orgId }).reverse();
+  const passedOver: PassedOverSnapshot[] = [];
+  for (const snapshot of newestFirst) {
+    const reason = describeMissingData(db, snapshot);
+    if (reason === undefined) {
+      return { snapshot, isFull: true, passedOver };
+    }
+    passedOver.push({ snapshot, reason });
+  }
+  const newest = newestFirst[0];
+  return newest === undefined ? undefined : { snapshot: newest, isFull: false, passedOver: [] };
+}
+
+/** Describes which audited kinds `snapshot` lacks in full, or returns undefined when it has them all. */
+function describeMissingData(db: SnapshotDb, snapshot: Snapshot): string | undefined {
+  const kinds = db.getKinds(snapshot.id);
+  const isComplete = (kind: string): boolean => kinds.some((entry) => entry.kind === kind && entry.status === "complete");
+  const lacking = AUDITED_KINDS.filter((kind) => !isComplete(kind));
+  if (lacking.length === 0) {
+    return undefined;
+  }
+
+  const planned = new Set(kinds.map((entry) => entry.kind));
+  if (lacking.every((kind) => !planned.has(kind))) {
+    const read = kinds.map((entry) => entry.kind);
+    return read.length === 0 ? `snapshot ${snapshot.id} backed up no kind` : `snapshot ${snapshot.id} backed up only ${read.join(", ")}`;
+  }
+  return `snapshot ${snapshot.id} is ${snapshot.status} and has no complete backup of ${lacking.join(", ")}`;
 }

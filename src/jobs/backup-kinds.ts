@@ -154,6 +154,49 @@ export function selectKinds(kinds: readonly string[] | undefined): BackupKind[] 
   return BACKUP_KINDS.filter((kind) => kinds.includes(kind));
 }
 
+/** A stored next-page URL on another origin than the connection's. */
+export interface ForeignCursor {
+  kind: string;
+  /** The origin of the stored URL, such as `http://127.0.0.1:8082`. */
+  origin: string;
+  /** The base URL the snapshot was read from: the origin and the path before the kind's list path. */
+  baseUrl: string;
+}
+
+/**
+ * Returns the first stored next-page URL of `kinds` whose origin is not the origin of
+ * `baseUrl`, or undefined when all are on it. A resumed backup may send its requests only to
+ * the connection's origin, so such a snapshot has to be resumed with the base URL it started on.
+ * An unreadable URL is skipped here, because the request for it fails with its own message.
+ */
+export function findForeignCursor(kinds: ReadonlyArray<{ kind: string; nextUrl: string | undefined }>, baseUrl: string): ForeignCursor | undefined {
+  const current = new URL(baseUrl);
+  for (const { kind, nextUrl } of kinds) {
+    if (nextUrl === undefined || !URL.canParse(nextUrl)) {
+      continue;
+    }
+    const stored = new URL(nextUrl);
+    if (stored.origin === current.origin) {
+      continue;
+    }
+    const paths = (BACKUP_KINDS as readonly string[]).includes(kind) ? KIND_SPECS[kind as BackupKind].paths : [];
+    const prefix = findPathPrefix(stored.pathname, paths) ?? current.pathname.replace(/\/+$/, "");
+    return { kind, origin: stored.origin, baseUrl: stored.origin + prefix };
+  }
+  return undefined;
+}
+
+/** Returns the part of `pathname` before the first of `paths` that matches its rest, such as `/v1` of `/v1/people`. */
+function findPathPrefix(pathname: string, paths: readonly RegExp[]): string | undefined {
+  for (let index = pathname.indexOf("/"); index !== -1; index = pathname.indexOf("/", index + 1)) {
+    const rest = pathname.slice(index);
+    if (paths.some((path) => path.test(rest))) {
+      return pathname.slice(0, index);
+    }
+  }
+  return undefined;
+}
+
 /** Returns the object's `id` when it is a non-empty string. */
 export function readId(item: WireObject): string | undefined {
   const id = item.id;

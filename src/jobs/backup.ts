@@ -14,7 +14,7 @@ import { CLAIM_RENEW_INTERVAL_MS, describeClaimHolder } from "../storage/snapsho
 import type { ObjectJsonInput, Snapshot, SnapshotDb, SnapshotKind } from "../storage/snapshot-db.js";
 import { openSnapshotWriter, type SnapshotWriter } from "../storage/snapshot-writer.js";
 import type { Org, Webex } from "../webex.js";
-import { KIND_SPECS, selectKinds, type BackupKind, type KindSpec, type WireObject } from "./backup-kinds.js";
+import { findForeignCursor, KIND_SPECS, selectKinds, type BackupKind, type KindSpec, type WireObject } from "./backup-kinds.js";
 
 export { BACKUP_KINDS, type BackupKind } from "./backup-kinds.js";
 
@@ -251,6 +251,14 @@ function planResume(options: BackupOptions, snapshotIds: readonly number[], clai
     const unknown = stored.filter((row) => !isBackupKind(row.kind)).map((row) => row.kind);
     if (unknown.length > 0) {
       throw new InvalidInputError(`Snapshot ${id} has kinds this wxadmin cannot read (${unknown.join(", ")}); resume it with the wxadmin version that started it.`);
+    }
+    const foreign = findForeignCursor(stored, webex.transport.baseUrl);
+    if (foreign !== undefined) {
+      throw new InvalidInputError(
+        `Snapshot ${id} was started against ${foreign.baseUrl}, but this connection's base URL is ${webex.transport.baseUrl}. ` +
+          `Its ${foreign.kind} continue from a next-page URL stored on ${foreign.origin}, and the token is sent to no other origin than the base URL's. ` +
+          `Resume it with a connection to ${foreign.baseUrl}.`,
+      );
     }
     return { id, snapshot, org, stored };
   });
@@ -532,7 +540,7 @@ function finishSnapshot(db: SnapshotDb, id: number, aborted: boolean, logger: Lo
   const unfinished = db.getKinds(id).filter((kind) => kind.status !== "complete");
   let error: string | undefined;
   if (aborted && unfinished.length > 0) {
-    error = `Interrupted before ${unfinished.map((kind) => kind.kind).join(", ")} finished; resume the backup of snapshot ${id} to continue`;
+    error = `interrupted before ${unfinished.map((kind) => kind.kind).join(", ")} finished; resume the backup of snapshot ${id} to continue`;
   }
   const snapshot = db.finishSnapshot(id, undefined, error);
   const kinds = db.getKinds(id);

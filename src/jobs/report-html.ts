@@ -6,7 +6,7 @@
  * Elements carry `data-*` attributes with their raw numbers (severity counts, license units) so
  * tests and other tools can read the report without parsing text.
  */
-import { AUDIT_RULES, SEVERITIES, type AuditResult, type LicenseUsage, type Severity } from "./audit.js";
+import { AUDIT_RULES, describeUncheckedRules, SEVERITIES, type AuditResult, type LicenseUsage, type Severity } from "./audit.js";
 import { sortKinds } from "./snapshot-source.js";
 
 /** The snapshot fields the report shows. */
@@ -33,6 +33,11 @@ export interface AuditReportInput {
    * which keeps the file at a few megabytes.
    */
   maxTableRows?: number;
+  /**
+   * The database file the user named with `--db`, put into the commands the report suggests.
+   * Default none, for the default database.
+   */
+  dbPath?: string;
 }
 
 const SEVERITY_LABELS: Record<Severity, string> = { high: "High", medium: "Medium", low: "Low" };
@@ -46,6 +51,7 @@ export function renderAuditHtml(input: AuditReportInput): string {
   const title = `wxadmin audit: ${orgLabel}, snapshot ${snapshot.id}`;
   const generatedAt = (input.generatedAt ?? new Date()).toISOString();
   const maxTableRows = Math.max(0, input.maxTableRows ?? DEFAULT_MAX_TABLE_ROWS);
+  const listAll = listAllCommand(snapshot.id, input.dbPath);
 
   return `<!doctype html>
 <html lang="en">
@@ -60,11 +66,12 @@ export function renderAuditHtml(input: AuditReportInput): string {
 <body>
 <header>
 <h1>Audit of ${escapeHtml(orgLabel)}</h1>
+${renderUncheckedHeadline(audit)}
 ${renderSnapshotFacts(snapshot, generatedAt)}
 </header>
 <main>
 ${renderStatusNotice(snapshot)}
-${renderTableCutNotice(audit, snapshot.id, maxTableRows)}
+${renderTableCutNotice(audit, listAll, maxTableRows)}
 ${renderSeveritySummary(audit)}
 <div class="charts">
 <section id="severity-chart" aria-labelledby="severity-chart-title">
@@ -77,9 +84,9 @@ ${renderLicenseChart(audit.licenses)}
 </section>
 </div>
 ${renderRuleSummary(audit)}
-${renderFindingsTable(audit, snapshot.id, maxTableRows)}
+${renderFindingsTable(audit, listAll, maxTableRows)}
 </main>
-<footer>Generated ${escapeHtml(formatTime(generatedAt))} by wxadmin from snapshot ${snapshot.id}. Every finding names the object and a one-line fix; "wxadmin audit ${snapshot.id} --json" lists them all.</footer>
+<footer>Generated ${escapeHtml(formatTime(generatedAt))} by wxadmin from snapshot ${snapshot.id}. Every finding names the object and a one-line fix; <code>${escapeHtml(listAll)}</code> lists them all.</footer>
 </body>
 </html>
 `;
@@ -100,6 +107,20 @@ function renderSnapshotFacts(snapshot: ReportSnapshot, generatedAt: string): str
   return `<dl class="facts">${rows}<dt>Objects</dt><dd>${counts === "" ? "none" : counts}</dd></dl>`;
 }
 
+/**
+ * Renders the headline that some rules were not checked, such as "9 of 10 rules not checked",
+ * so a reader does not take zero findings for a clean org. Empty when every rule was checked.
+ */
+function renderUncheckedHeadline(audit: AuditResult): string {
+  const summary = describeUncheckedRules(audit);
+  if (summary === undefined) {
+    return "";
+  }
+  const headline = `${audit.skippedRules.length} of ${AUDIT_RULES.length} rules not checked`;
+  const detail = summary.slice(headline.length).trim();
+  return `<p class="unchecked" id="rules-not-checked" role="alert" data-unchecked="${audit.skippedRules.length}" data-rules="${AUDIT_RULES.length}"><strong>${escapeHtml(headline)}</strong> ${escapeHtml(detail)}. The counts below cover only the rules that ran, so a rule with 0 findings may still have problems to fix; the rules table says what each unchecked rule lacks.</p>`;
+}
+
 function renderStatusNotice(snapshot: ReportSnapshot): string {
   if (snapshot.status === "complete") {
     return "";
@@ -112,7 +133,7 @@ function renderStatusNotice(snapshot: ReportSnapshot): string {
  * many, which severities the rest have, and the command that lists them all. Empty when the
  * table shows every finding.
  */
-function renderTableCutNotice(audit: AuditResult, snapshotId: number, maxRows: number): string {
+function renderTableCutNotice(audit: AuditResult, listAll: string, maxRows: number): string {
   const total = audit.findings.length;
   if (total <= maxRows) {
     return "";
@@ -122,11 +143,17 @@ function renderTableCutNotice(audit: AuditResult, snapshotId: number, maxRows: n
     .filter(([, count]) => count > 0)
     .map(([severity, count]) => `${formatNumber(count)} ${severity}`)
     .join(", ");
-  return `<p class="notice" id="findings-cut" role="note" data-shown="${maxRows}" data-total="${total}">The findings table lists ${formatNumber(maxRows)} of ${formatNumber(total)} findings, the most severe first. The ${formatNumber(omitted.length)} not listed (${omittedBySeverity}) still count in the totals, the charts and the rule table. To list every finding, run <code>${escapeHtml(listAllCommand(snapshotId))}</code>.</p>`;
+  return `<p class="notice" id="findings-cut" role="note" data-shown="${maxRows}" data-total="${total}">The findings table lists ${formatNumber(maxRows)} of ${formatNumber(total)} findings, the most severe first. The ${formatNumber(omitted.length)} not listed (${omittedBySeverity}) still count in the totals, the charts and the rule table. To list every finding, run <code>${escapeHtml(listAll)}</code>.</p>`;
 }
 
-function listAllCommand(snapshotId: number): string {
-  return `wxadmin audit ${snapshotId} --json`;
+/** Returns the command that lists every finding of the snapshot as JSON, with `--db` when the report was made from a named database. */
+function listAllCommand(snapshotId: number, dbPath: string | undefined): string {
+  return dbPath === undefined ? `wxadmin audit ${snapshotId} --json` : `wxadmin audit ${snapshotId} --db ${quoteShellWord(dbPath)} --json`;
+}
+
+/** Quotes `word` for a POSIX shell when it contains anything but letters, digits and `@%+=:,./_-`. */
+function quoteShellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function formatNumber(value: number): string {
@@ -247,14 +274,14 @@ function renderRuleSummary(audit: AuditResult): string {
   const rows = AUDIT_RULES.map((rule) => {
     const reason = skipped.get(rule.id);
     const count = perRule.get(rule.id) ?? 0;
-    const result = reason === undefined ? String(count) : `${count}, not fully checked: ${reason}`;
-    return `<tr data-rule="${rule.id}" data-count="${count}"${reason === undefined ? "" : ' class="skipped"'}><td><span class="badge ${rule.severity}">${SEVERITY_LABELS[rule.severity]}</span></td><td>${escapeHtml(rule.title)}</td><td class="rule-id">${rule.id}</td><td class="number">${escapeHtml(result)}</td></tr>`;
+    const checked = reason === undefined ? "Checked" : `<strong>Not fully checked.</strong> ${escapeHtml(reason)}`;
+    return `<tr data-rule="${rule.id}" data-count="${count}"${reason === undefined ? "" : ' class="skipped"'}><td><span class="badge ${rule.severity}">${SEVERITY_LABELS[rule.severity]}</span></td><td>${escapeHtml(rule.title)}</td><td class="rule-id">${rule.id}</td><td class="number">${count}</td><td class="checked">${checked}</td></tr>`;
   }).join("\n");
 
   return `<section id="rules" aria-labelledby="rules-title">
 <h2 id="rules-title">Rules</h2>
 <table class="rules">
-<thead><tr><th>Severity</th><th>Check</th><th>Rule</th><th>Findings</th></tr></thead>
+<thead><tr><th>Severity</th><th>Check</th><th>Rule</th><th>Findings</th><th>Checked</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -262,9 +289,13 @@ ${rows}
 </section>`;
 }
 
-function renderFindingsTable(audit: AuditResult, snapshotId: number, maxRows: number): string {
+function renderFindingsTable(audit: AuditResult, listAll: string, maxRows: number): string {
   if (audit.findings.length === 0) {
-    return `<section id="findings" aria-labelledby="findings-title"><h2 id="findings-title">Findings</h2><p class="empty">No findings: every rule that ran found nothing to fix.</p></section>`;
+    const text =
+      audit.skippedRules.length === 0
+        ? "No findings: every rule that ran found nothing to fix."
+        : `No findings from the rules that ran, but ${audit.skippedRules.length} of ${AUDIT_RULES.length} rules were not checked, so problems may be missing.`;
+    return `<section id="findings" aria-labelledby="findings-title"><h2 id="findings-title">Findings</h2><p class="empty">${escapeHtml(text)}</p></section>`;
   }
 
   const shown = audit.findings.slice(0, maxRows);
@@ -277,7 +308,7 @@ function renderFindingsTable(audit: AuditResult, snapshotId: number, maxRows: nu
   const omitted = audit.findings.length - shown.length;
   const caption =
     omitted > 0
-      ? `<caption>The first ${formatNumber(shown.length)} of ${formatNumber(audit.findings.length)} findings, the most severe first; <code>${escapeHtml(listAllCommand(snapshotId))}</code> lists all of them.</caption>`
+      ? `<caption>The first ${formatNumber(shown.length)} of ${formatNumber(audit.findings.length)} findings, the most severe first; <code>${escapeHtml(listAll)}</code> lists all of them.</caption>`
       : "";
 
   return `<section id="findings" aria-labelledby="findings-title">
@@ -315,8 +346,10 @@ body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header { padding: 24px 32px 12px; border-bottom: 1px solid var(--line); background: var(--panel); }
 h1 { margin: 0 0 10px; font-size: 24px; }
 h2 { margin: 0 0 12px; font-size: 18px; }
-main { padding: 20px 32px 32px; max-width: 1280px; }
-footer { padding: 16px 32px 28px; color: var(--muted); font-size: 13px; }
+main { padding: 20px 32px 32px; max-width: 1280px; overflow-wrap: break-word; }
+footer { padding: 16px 32px 28px; color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
+.unchecked { margin: 0 0 12px; padding: 10px 14px; border-left: 6px solid #b42318; background: #fef3f2; font-size: 16px; }
+.unchecked strong { color: #b42318; font-size: 20px; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; font-size: 14px; }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
@@ -343,8 +376,12 @@ table { width: 100%; border-collapse: collapse; margin-bottom: 28px; font-size: 
 th, td { text-align: left; vertical-align: top; padding: 7px 10px; border-bottom: 1px solid var(--line); }
 th { background: var(--panel); font-weight: 600; }
 td.number { text-align: right; white-space: nowrap; }
-tr.skipped td { color: var(--muted); }
-.rule-id, .object-id { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--muted); overflow-wrap: anywhere; }
+tr.skipped td.number { color: var(--muted); }
+td.checked { min-width: 12em; overflow-wrap: anywhere; }
+tr.skipped td.checked strong { color: #b42318; }
+.rule-id, .object-id { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--muted); }
+.rule-id { white-space: nowrap; }
+.object-id { overflow-wrap: anywhere; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; }
 .badge.high { background: #b42318; } .badge.medium { background: #b54708; } .badge.low { background: #1d5bbf; }
 .empty { color: var(--muted); }

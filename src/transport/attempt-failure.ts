@@ -127,12 +127,35 @@ function isBlockedPort(error: unknown): boolean {
   return cause instanceof Error && cause.message === "bad port" && errorCodeOf(cause) === undefined;
 }
 
-/** `network error ECONNRESET: socket hang up`, from undici's `TypeError("fetch failed")` and its cause. */
+/** Plain meanings of the connection error codes seen most, for messages. */
+const NETWORK_ERROR_MEANINGS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "DNS lookup failed, try again",
+  ETIMEDOUT: "connection timed out",
+  EPIPE: "connection closed while sending",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+};
+
+/**
+ * Describes undici's `TypeError("fetch failed")` by its cause, naming the code once:
+ * `network error ECONNREFUSED (connection refused): connect 127.0.0.1:9` rather than
+ * Node's `connect ECONNREFUSED 127.0.0.1:9` after the code.
+ */
 function describeNetworkError(cause: unknown): string {
   const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
   const code = errorCodeOf(cause);
-  const text = inner instanceof Error ? inner.message : String(inner);
-  return `network error${code === undefined ? "" : ` ${code}`}: ${text}`;
+  let text = inner instanceof Error ? inner.message : String(inner);
+  if (code === undefined) {
+    return `network error: ${text}`;
+  }
+
+  text = text.split(" ").filter((word) => word !== code).join(" ").trim();
+  const meaning = NETWORK_ERROR_MEANINGS[code];
+  const head = meaning === undefined ? `network error ${code}` : `network error ${code} (${meaning})`;
+  return text === "" ? head : `${head}: ${text}`;
 }
 
 /** Collects Webex's `message`, `error_description` and `errors[].description`, without repeats. */

@@ -198,21 +198,27 @@ export class RateLimitLogThrottle {
   /**
    * Returns the summary of the counted waits once `intervalMs` has passed since the last line,
    * and starts counting again; undefined while nothing is due. Callers ask before each request
-   * attempt, so the waits of a burst are reported even when no further 429 comes.
-   *
-   * NOTE: waits counted less than `intervalMs` before a program's last request are never
-   * summed up in a line. A backup still counts them in its progress and per-kind results.
+   * attempt, so the waits of a burst are reported even when no further 429 comes. The waits
+   * counted after the last line of a program are left to `takePendingSummary`.
    */
   takeDueSummary(): RateLimitSummary | undefined {
+    if (this.#lastLineAtMs === undefined || this.#now() - this.#lastLineAtMs < this.#intervalMs) {
+      return undefined;
+    }
+    return this.takePendingSummary();
+  }
+
+  /**
+   * Returns the summary of the waits counted since the last line, however recent that line
+   * is, and starts counting again; undefined when none were counted. A program calls it when
+   * it ends, so that no counted 429 goes unreported.
+   */
+  takePendingSummary(): RateLimitSummary | undefined {
     if (this.#count === 0 || this.#lastLineAtMs === undefined) {
       return undefined;
     }
     const nowMs = this.#now();
     const elapsedMs = nowMs - this.#lastLineAtMs;
-    if (elapsedMs < this.#intervalMs) {
-      return undefined;
-    }
-
     const summary = { count: this.#count, pausedMs: this.#pausedMs, elapsedMs };
     this.#lastLineAtMs = nowMs;
     this.#count = 0;

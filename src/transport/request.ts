@@ -110,8 +110,8 @@ export interface ConnectionOptions {
    * Receives log lines, redacted: one info line per request attempt, warnings about waits and
    * retries, and from a service-app token provider its refresh notices (info), warnings and
    * rejections (error). The first 429 wait of a burst is a warning, and the later ones are summed
-   * up in one warning at most every 30 s of `now`. Each wait's details and tracking id are
-   * logged at debug level. Default silent.
+   * up in one warning at most every 30 s of `now` and by `logPendingRateLimitSummary`. Each
+   * wait's details and tracking id are logged at debug level. Default silent.
    */
   logger?: Logger;
   /** The `fetch` implementation. Default the global `fetch`. */
@@ -356,8 +356,9 @@ export class Transport {
     let fetching: Promise<Response> | undefined;
     let response: Response | undefined;
     let text: string;
+    const link = prepared.signal === undefined ? undefined : linkAbortSignal(prepared.signal);
     try {
-      fetching = this.#fetch(prepared.url, { method: prepared.method, headers, body: prepared.body, signal: prepared.signal });
+      fetching = this.#fetch(prepared.url, { method: prepared.method, headers, body: prepared.body, signal: link?.signal });
       response = await deadline.race(fetching);
       text = await readBodyText(response, deadline);
     } catch (error) {
@@ -373,6 +374,7 @@ export class Transport {
       return AttemptFailure.fromNetworkError(error);
     } finally {
       deadline.clear();
+      link?.unlink();
     }
 
     const status = response.status;
@@ -475,7 +477,7 @@ export class Transport {
     const outcome = failure.describe(prepared.timeoutMs);
     const context = [failure.trackingId === undefined ? "no trackingId" : `trackingId ${failure.trackingId}`];
     if (reason === "exhausted") {
-      context.push(`gave up after ${attempts} attempts`);
+      context.push(`gave up after ${attempts === 1 ? "1 attempt" : `${attempts} attempts`}`);
     } else {
       context.push(attempts === 1 ? "1 attempt" : `${attempts} attempts`);
     }
@@ -532,6 +534,18 @@ export class Transport {
         `wait ${progress.waitNumber} of ${this.#retry.maxRateLimitWaits}, ${others} other ${others === 1 ? "request" : "requests"} already waiting.`,
       { requestId: prepared.requestId, trackingId: failure.trackingId, attempt: progress.attempt },
     );
+  }
+
+  /**
+   * Logs the 429 responses counted since the last rate-limit line as one summary line, so that
+   * none goes unreported when the program ends before the next periodic summary. Does nothing
+   * when none were counted.
+   */
+  logPendingRateLimitSummary(): void {
+    const summary = this.#rateLimitLog.takePendingSummary();
+    if (summary !== undefined) {
+      this.#logRateLimitSummary(summary);
+    }
   }
 
   #logDueRateLimitSummary(): void {
@@ -597,6 +611,24 @@ function combineSignals(first: AbortSignal | undefined, second: AbortSignal | un
     return first;
   }
   return AbortSignal.any([first, second]);
+}
+
+/**
+ * Returns a new signal that aborts when `source` aborts, and `unlink`, which removes the
+ * listener from `source`. Each fetch gets such a signal instead of the caller's: undici (Node
+ * 20) keeps its abort listener on the signal it was given until garbage collection
+ * (nodejs/undici#5285), so one signal shared by thousands of requests collected thousands of
+ * listeners and `MaxListenersExceededWarning`s.
+ */
+function linkAbortSignal(source: AbortSignal): { signal: AbortSignal; unlink: () => void } {
+  const controller = new AbortController();
+  if (source.aborted) {
+    controller.abort(source.reason);
+    return { signal: controller.signal, unlink: () => {} };
+  }
+  const onAbort = (): void => controller.abort(source.reason);
+  source.addEventListener("abort", onAbort, { once: true });
+  return { signal: controller.signal, unlink: () => source.removeEventListener("abort", onAbort) };
 }
 
 /** Parses a body as JSON; returns undefined for an empty body and the text when it is not JSON. */

@@ -7,11 +7,23 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { AUDIT_RULES, auditSnapshot, SEVERITIES, type Finding, type Severity, type SnapshotAudit } from "../../jobs/audit.js";
+import {
+  AUDIT_RULES,
+  AUDITED_KINDS,
+  auditSnapshot,
+  chooseAuditSnapshot,
+  describeUncheckedRules,
+  SEVERITIES,
+  type AuditRuleId,
+  type Finding,
+  type Severity,
+  type SnapshotAudit,
+} from "../../jobs/audit.js";
 import { renderAuditHtml } from "../../jobs/report-html.js";
 import type { SnapshotDb } from "../../storage/snapshot-db.js";
 import { createFolder } from "../../folders.js";
-import { InvalidInputError } from "../../transport/errors.js";
+import { isSameId } from "../../ids.js";
+import { exitCodeFor, InvalidInputError } from "../../transport/errors.js";
 import { CommandExit, FINDINGS_EXIT_CODE } from "../command-exit.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { assertWritableTarget, writePrivateFile } from "../credential-files.js";
@@ -25,6 +37,12 @@ interface AuditCommandOptions extends DbCommandOptions {
   failOn?: Severity;
 }
 
+/** Exit code of `--fail-on` when no finding counts but a rule it covers was not checked: 4, "finished but incomplete". */
+const INCOMPLETE_EXIT_CODE = exitCodeFor("incomplete");
+/** Passed-over snapshots named in the notice before "and N more". */
+const MAX_PASSED_OVER_IN_NOTICE = 3;
+/** Orgs named in the error about several orgs, as `snapshots list` errors name them. */
+const MAX_ORGS_IN_MESSAGE = 10;
 /** Width of the findings table when stdout is not a terminal, in characters. */
 const DEFAULT_TABLE_WIDTH = 120;
 /** The narrowest table drawn for a terminal, in characters; a narrower terminal wraps its lines. */
@@ -49,7 +67,7 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
     .addOption(
       new Option(
         "--fail-on <severity>",
-        `Exit with code ${FINDINGS_EXIT_CODE} when a finding of this severity or a higher one exists, after printing the findings. Default: none, exit code 0 whatever the findings.`,
+        `Exit with code ${FINDINGS_EXIT_CODE} when a finding of this severity or a higher one exists, or with code ${INCOMPLETE_EXIT_CODE} when none does but a rule of such a severity was not checked, after printing the findings. Default: none, exit code 0 whatever the findings.`,
       ).choices([...SEVERITIES]),
     )
     .option("--db <file>", DB_OPTION_HELP)
@@ -59,11 +77,15 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
 Rules:
 ${rules}
 
-A rule whose data the snapshot lacks (a kind that failed) is listed as not checked.
+Without a snapshot id, audit reads the newest snapshot with a complete backup of every
+kind the rules read, and names the newer snapshots it passed over (such as one written by
+backup --kinds). A rule whose data the snapshot lacks is listed as not checked, in the
+summary line, in --json (skippedRules) and in the HTML report.
 
-Exit code ${FINDINGS_EXIT_CODE} with --fail-on: high counts high findings only, medium counts high
-and medium, low counts all. The output is the same as without it. Findings of a rule
-that was not checked cannot count, so read the warnings on stderr as well.
+With --fail-on: high counts high findings only, medium counts high and medium, low counts
+all. A finding counted makes the exit code ${FINDINGS_EXIT_CODE}. Without one, a rule of a counted
+severity that was not checked makes it ${INCOMPLETE_EXIT_CODE} ("finished but incomplete"), because the
+absence of a finding then proves nothing. The output is the same as without --fail-on.
 
 The table shows the severity, rule, object and fix of each finding. The problem of each
 finding is in --wide, --json and the HTML report.
@@ -73,7 +95,7 @@ Examples:
   wxadmin audit --wide
   wxadmin audit 12 --json > findings.json
   wxadmin audit --html audit.html
-  wxadmin audit --fail-on high --html audit.html    # exit code 5 on a high finding`,
+  wxadmin audit --fail-on high --html audit.html    # exit code 5 on a high finding, 4 when a high rule was not checked`,
     )
     .action(
       actionFor<AuditCommandOptions>(io, async (context, args, options) => {
@@ -81,10 +103,11 @@ Examples:
         if (options.html !== undefined) {
           await checkReportTarget(options.html, force);
         }
-        const audit = await withSnapshotDb(context, options, (db) => auditSnapshot(db, chooseSnapshot(context, db, args[0])));
+        const audit = await withSnapshotDb(context, options, async (db) => auditSnapshot(db, chooseSnapshot(context, db, args[0])));
 
         if (options.html !== undefined) {
-          await writeReport(options.html, renderAuditHtml({ audit, snapshot: audit.snapshot }), force);
+          const html = renderAuditHtml({ audit, snapshot: audit.snapshot, ...(options.db === undefined ? {} : { dbPath: options.db }) });
+          await writeReport(options.html, html, force);
         }
         if (context.isJson) {
           context.printJson(audit);
@@ -96,7 +119,7 @@ Examples:
           context.warn(`Snapshot ${audit.snapshot.id} is ${audit.snapshot.status}: ${audit.snapshot.error ?? "some kinds are missing"}.`);
         }
         for (const skipped of audit.skippedRules) {
-          context.warn(`Rule ${skipped.rule} was not fully checked: ${skipped.reason}`);
+          context.warn(`Rule ${skipped.rule} was not fully checked. ${skipped.reason}`);
         }
         if (options.html !== undefined) {
           context.notice(`Wrote the HTML report to ${options.html}`);
@@ -109,45 +132,109 @@ Examples:
   takeOfflineOptions(command);
 }
 
+/**
+ * Returns the id of the snapshot to audit: the given one, which must belong to the `--org` org
+ * when one is given, or else the org's newest snapshot with a complete backup of every kind the
+ * rules read (see `chooseAuditSnapshot`).
+ *
+ * @throws InvalidInputError when the snapshot belongs to another org, or the org has none
+ */
 function chooseSnapshot(context: CliContext, db: SnapshotDb, given: string | undefined): number {
   if (given !== undefined) {
-    return parseSnapshotId(given);
+    const id = parseSnapshotId(given);
+    const org = context.options.org?.trim();
+    const snapshot = db.requireSnapshot(id);
+    if (org !== undefined && !isSameId(snapshot.orgId, org)) {
+      throw new InvalidInputError(
+        `Snapshot ${id} belongs to org ${describeSnapshotOrg(snapshot)}, not to --org ${org}; remove --org, or give a snapshot of that org ("wxadmin snapshots list --org ${org}" lists them).`,
+      );
+    }
+    return id;
   }
 
-  const orgId = chooseStoredOrg(db, context.options.org, "audit");
-  const complete = db.latestSnapshots(orgId, 1, { status: "complete" })[0];
-  if (complete !== undefined) {
-    return complete.id;
+  const choice = chooseAuditSnapshot(db, chooseAuditOrg(context, db));
+  if (choice === undefined) {
+    throw new InvalidInputError(`The snapshot database ${db.path} has no snapshot of that org to audit. Run "wxadmin backup" first.`);
   }
-  const newest = db.latestSnapshots(orgId, 1)[0];
-  if (newest === undefined) {
-    throw new InvalidInputError(`Org ${orgId} has no snapshot to audit. Run "wxadmin backup" first.`);
+  const { snapshot, isFull, passedOver } = choice;
+  if (!isFull) {
+    context.warn(
+      `No snapshot of org ${describeSnapshotOrg(snapshot)} has a complete backup of every kind the rules read (${AUDITED_KINDS.join(", ")}); auditing the newest, snapshot ${snapshot.id}, so some rules are not checked. Run "wxadmin backup" without --kinds to make a full one.`,
+    );
+  } else if (passedOver.length > 0) {
+    const shown = passedOver.slice(0, MAX_PASSED_OVER_IN_NOTICE).map((entry) => entry.reason);
+    const more = passedOver.length - shown.length;
+    const reasons = more > 0 ? `${shown.join("; ")}; and ${more} more newer snapshot${more === 1 ? "" : "s"} lack data too` : shown.join("; ");
+    context.notice(`${capitalize(reasons)}; auditing snapshot ${snapshot.id}, the newest with a complete backup of every kind the rules read. Give a snapshot id to audit another one.`);
   }
-  context.warn(`Org ${orgId} has no complete snapshot; auditing the newest one, ${newest.id}, which is ${newest.status}.`);
-  return newest.id;
+  return snapshot.id;
 }
 
 /**
- * @throws CommandExit (exit code 5) when the audit has a finding of severity `threshold` or a higher one
+ * Returns the org whose snapshot to audit, as `chooseStoredOrg` does, but with the hint that fits
+ * a command taking one snapshot id.
+ *
+ * @throws InvalidInputError when the database holds several orgs and --org is not given
+ */
+function chooseAuditOrg(context: CliContext, db: SnapshotDb): string {
+  if (context.options.org === undefined) {
+    const orgs = new Map(db.listSnapshots().map((snapshot) => [snapshot.orgId, snapshot]));
+    if (orgs.size > 1) {
+      const named = [...orgs.values()].slice(0, MAX_ORGS_IN_MESSAGE).map((snapshot) => describeSnapshotOrg(snapshot));
+      const more = orgs.size - named.length;
+      const list = more > 0 ? `${named.join(", ")} and ${more} more; run "wxadmin snapshots list" to see them all` : named.join(", ");
+      throw new InvalidInputError(`The snapshot database ${db.path} contains snapshots of ${orgs.size} orgs; pick one with --org ORG_ID, or give a snapshot id. The orgs are ${list}.`);
+    }
+  }
+  return chooseStoredOrg(db, context.options.org, "audit");
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Ends the run when `--fail-on` applies: exit code 5 when the audit has a finding of severity
+ * `threshold` or a higher one, else exit code 4 when a rule of such a severity was not fully
+ * checked, because then the absence of a finding proves nothing.
+ *
+ * @throws CommandExit with exit code 5 or 4
  */
 function checkFailOn(audit: SnapshotAudit, threshold: Severity): void {
   const counted = SEVERITIES.slice(0, SEVERITIES.indexOf(threshold) + 1);
   const count = counted.reduce((sum, severity) => sum + audit.counts[severity], 0);
-  if (count === 0) {
-    return;
+  const unchecked = audit.skippedRules.filter((skipped) => counted.includes(severityOf(skipped.rule)));
+  const uncheckedNote = unchecked.length === 0 ? "" : ` ${unchecked.length} rule${unchecked.length === 1 ? "" : "s"} of that severity or higher ${unchecked.length === 1 ? "was" : "were"} not checked as well.`;
+  if (count > 0) {
+    const parts = counted.filter((severity) => audit.counts[severity] > 0).map((severity) => `${audit.counts[severity]} ${severity}`);
+    throw new CommandExit(
+      `audit of snapshot ${audit.snapshot.id} has ${count} finding${count === 1 ? "" : "s"} at or above severity ${threshold} (${parts.join(", ")}); exit code ${FINDINGS_EXIT_CODE} because of --fail-on ${threshold}.${uncheckedNote}`,
+      FINDINGS_EXIT_CODE,
+    );
   }
-  const parts = counted.filter((severity) => audit.counts[severity] > 0).map((severity) => `${audit.counts[severity]} ${severity}`);
-  throw new CommandExit(
-    `audit of snapshot ${audit.snapshot.id} has ${count} finding${count === 1 ? "" : "s"} at or above severity ${threshold} (${parts.join(", ")}); exit code ${FINDINGS_EXIT_CODE} because of --fail-on ${threshold}.`,
-    FINDINGS_EXIT_CODE,
-  );
+  if (unchecked.length > 0) {
+    const rules = unchecked.map((skipped) => skipped.rule).join(", ");
+    throw new CommandExit(
+      `audit of snapshot ${audit.snapshot.id} is incomplete: ${unchecked.length} rule${unchecked.length === 1 ? "" : "s"} at or above severity ${threshold} ${unchecked.length === 1 ? "was" : "were"} not checked (${rules}); exit code ${INCOMPLETE_EXIT_CODE} because of --fail-on ${threshold}. Run "wxadmin backup" without --kinds, then audit again.`,
+      INCOMPLETE_EXIT_CODE,
+    );
+  }
+}
+
+function severityOf(rule: AuditRuleId): Severity {
+  return AUDIT_RULES.find((candidate) => candidate.id === rule)?.severity ?? "high";
 }
 
 function printAudit(context: CliContext, audit: SnapshotAudit, wide: boolean): void {
   const summary = SEVERITIES.map((severity) => `${audit.counts[severity]} ${severity}`).join(", ");
-  const header = `Audit of ${describeSnapshotOrg(audit.snapshot)}, snapshot ${audit.snapshot.id}: ${audit.findings.length} finding${audit.findings.length === 1 ? "" : "s"} (${summary})`;
+  const unchecked = describeUncheckedRules(audit);
+  const header = `Audit of ${describeSnapshotOrg(audit.snapshot)}, snapshot ${audit.snapshot.id}: ${audit.findings.length} finding${audit.findings.length === 1 ? "" : "s"} (${summary})${unchecked === undefined ? "" : `; ${unchecked}`}`;
   if (audit.findings.length === 0) {
-    context.print(`${header}\nNo findings: every rule that ran found nothing to fix.`);
+    const verdict =
+      unchecked === undefined
+        ? "No findings: every rule that ran found nothing to fix."
+        : `No findings from the rules that ran, but ${audit.skippedRules.length} of ${AUDIT_RULES.length} rules were not checked, so problems may be missing. Run "wxadmin backup" without --kinds, then audit again.`;
+    context.print(`${header}\n${verdict}`);
     return;
   }
 
@@ -160,9 +247,14 @@ function printAudit(context: CliContext, audit: SnapshotAudit, wide: boolean): v
 
   const { table, isCut } = renderNarrowTable(audit.findings, tableWidth(context));
   context.print(`${header}\n\n${table}`);
-  if (isCut) {
+  // The hint is for a person reading the table; a file or pipe gets the table alone.
+  if (isCut && isTerminal(context.io.stdout)) {
     context.notice("Texts that did not fit end with …; --wide prints them in full, as --json and --html do.");
   }
+}
+
+function isTerminal(stream: NodeJS.WritableStream): boolean {
+  return (stream as NodeJS.WritableStream & { isTTY?: boolean }).isTTY === true;
 }
 
 /** Returns the width the findings table fits in: the terminal's, or 120 characters when stdout is not a terminal. */
@@ -216,6 +308,9 @@ function removeEmails(text: string): string {
  * @throws InvalidInputError naming the path and the fix
  */
 async function checkReportTarget(file: string, force: boolean): Promise<void> {
+  if ((await findEntryType(file)) === "folder") {
+    throw new InvalidInputError(`--html ${file} is a folder; give a file path such as ${path.join(file, "audit.html")}.`);
+  }
   const folder = path.dirname(path.resolve(file));
   if ((await findEntryType(folder)) === "folder") {
     await assertWritableTarget(file, force, "--html file");
@@ -240,8 +335,31 @@ async function writeReport(file: string, html: string, force: boolean): Promise<
     if (error instanceof InvalidInputError) {
       throw error;
     }
-    throw new InvalidInputError(`Cannot write the HTML report to ${file}: ${(error as Error).message}. Pass a writable path with --html.`, { cause: error });
+    // Node's message names the temporary file, which the user never asked for; the code says enough.
+    throw new InvalidInputError(`Cannot write the HTML report to ${file} (${describeFileError(error)}). Pass a writable path with --html.`, { cause: error });
   }
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  ENOENT: "the folder does not exist or does not allow new files",
+  EISDIR: "the path is a folder",
+  ENOTDIR: "a part of the path is not a folder",
+  EEXIST: "the file appeared while the report was written",
+};
+
+/** Describes a file system error by its code, such as `EACCES: permission denied`, without Node's message and the paths in it. */
+function describeFileError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string") {
+    return "unknown error";
+  }
+  const text = FILE_ERRORS[code];
+  return text === undefined ? code : `${code}: ${text}`;
 }
 
 /** Returns whether `candidate` is a folder, something else, or missing (or unreadable). */

@@ -6,10 +6,11 @@
  */
 import { Option, type Command } from "commander";
 import { BACKUP_KINDS, backupOrgs, type BackupResult } from "../../jobs/backup.js";
-import { selectKinds } from "../../jobs/backup-kinds.js";
+import { findForeignCursor, selectKinds } from "../../jobs/backup-kinds.js";
 import { sortKinds } from "../../jobs/snapshot-source.js";
 import { describeClaimHolder } from "../../storage/snapshot-claims.js";
 import { SnapshotBusyError, SnapshotDb } from "../../storage/snapshot-db.js";
+import { chooseBaseUrl, validateBaseUrl } from "../../transport/base-url.js";
 import { InvalidInputError, WebexError } from "../../transport/errors.js";
 import type { Org, Webex } from "../../webex.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
@@ -56,7 +57,8 @@ export function registerBackupCommand(program: Command, io: CliIo): void {
 --org may be repeated (or list ids separated by commas) to back up several orgs.
 Exit code 4 when some kinds or orgs failed: the snapshot is kept as incomplete and
 "wxadmin backup --resume ID" reads the missing pages. Ctrl+C (SIGINT) or SIGTERM stops
-the backup the same way; a second one quits at once, and the snapshot stays resumable.
+the backup the same way; a second one prints that command and quits at once (exit code 130
+or 143), and the snapshot stays resumable.
 
 Examples:
   wxadmin backup
@@ -91,6 +93,9 @@ async function runBackup(context: CliContext, options: BackupCommandOptions): Pr
       db.close();
       return;
     }
+    if (resumeIds !== undefined) {
+      checkResumeServer(context, db, resumeIds, options);
+    }
     webex = await context.connect();
   } catch (error) {
     db.close();
@@ -99,10 +104,14 @@ async function runBackup(context: CliContext, options: BackupCommandOptions): Pr
   const orgs = resumeIds === undefined ? chooseOrgs(context, webex, options) : undefined;
   const display = new BackupProgressDisplay(context.io.stderr, chooseProgressMode(context, options.progress));
   const controller = new AbortController();
+  const snapshotIds = new Set<number>(resumeIds);
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
-      // A second signal quits at once with the default action; the snapshots stay resumable.
+      // A second signal quits at once with the default action (exit code 128 + the signal's
+      // number); the snapshots stay resumable.
       stopListening();
+      display.finish();
+      context.notice(describeQuit(signal, options, [...snapshotIds]));
       process.kill(process.pid, signal);
       return;
     }
@@ -118,7 +127,6 @@ async function runBackup(context: CliContext, options: BackupCommandOptions): Pr
     process.on(signal, onSignal);
   }
 
-  const snapshotIds = new Set<number>(resumeIds);
   const startedMs = Date.now();
   context.notice(`Snapshot database: ${dbPath}`);
   let result: BackupResult;
@@ -255,12 +263,51 @@ function printResult(context: CliContext, result: BackupResult, seconds: number)
     }
   }
   context.print(lines.join("\n"));
-  context.notice(`Backed up ${result.snapshots.length} org${result.snapshots.length === 1 ? "" : "s"} in ${formatElapsed(seconds)}.`);
+  const orgs = `${result.snapshots.length} org${result.snapshots.length === 1 ? "" : "s"}`;
+  // An incomplete backup ends with an error that names the snapshots to resume.
+  context.notice(result.complete ? `Backed up ${orgs} in ${formatElapsed(seconds)}.` : `Backup of ${orgs} ended after ${formatElapsed(seconds)}, not complete.`);
 }
 
-function resumeCommand(options: BackupCommandOptions, ids: number[]): string {
+function resumeCommand(options: BackupCommandOptions, ids: number[], baseUrl?: string): string {
+  const server = baseUrl === undefined ? "" : ` --base-url ${shellQuote(baseUrl)}`;
   const db = options.db === undefined ? "" : ` --db ${shellQuote(options.db)}`;
-  return `wxadmin backup --resume ${ids.join(",")}${db}`;
+  return `wxadmin backup --resume ${ids.join(",")}${server}${db}`;
+}
+
+/**
+ * Checks, before any request is sent, that every stored next-page URL of the snapshots to
+ * resume is on the origin of this run's base URL. The backup sends the token to no other
+ * origin, so a snapshot started against another server would otherwise be refused after
+ * its kinds without a stored URL were read again from this one, mixing data of two servers.
+ *
+ * @throws InvalidInputError naming the snapshot, both base URLs and the command to resume it
+ */
+function checkResumeServer(context: CliContext, db: SnapshotDb, ids: number[], options: BackupCommandOptions): void {
+  const baseUrl = validateBaseUrl(chooseBaseUrl(context.options.baseUrl));
+  for (const id of ids) {
+    const foreign = findForeignCursor(db.getKinds(id), baseUrl);
+    if (foreign === undefined) {
+      continue;
+    }
+    const source = BASE_URL_SOURCES[context.options.baseUrlSource ?? ""] ?? "the default";
+    throw new InvalidInputError(
+      `Snapshot ${id} was started against ${foreign.baseUrl}, but this run connects to ${baseUrl} (from ${source}). ` +
+        `Its ${foreign.kind} continue from a next-page URL stored on ${foreign.origin}, and the backup sends the token to no other server than it connects to, so nothing was sent. ` +
+        `Resume it against the server it started on: ${resumeCommand(options, [id], foreign.baseUrl)}`,
+    );
+  }
+}
+
+/** Names of the sources of a run's base URL, by commander's option value source. */
+const BASE_URL_SOURCES: Record<string, string> = { cli: "--base-url", env: "WEBEX_BASE_URL" };
+
+/** Returns the notice of a second stop signal, which quits without waiting for the snapshots to be marked incomplete. */
+function describeQuit(signal: NodeJS.Signals, options: BackupCommandOptions, ids: number[]): string {
+  if (ids.length === 0) {
+    return `Quitting at once after a second ${signal}, before any snapshot was created.`;
+  }
+  const which = `snapshot${ids.length === 1 ? "" : "s"} ${ids.join(", ")}`;
+  return `Quitting at once after a second ${signal}; ${which} can be resumed. Continue with: ${resumeCommand(options, ids)}`;
 }
 
 function incompleteError(options: BackupCommandOptions, result: BackupResult): WebexError {
