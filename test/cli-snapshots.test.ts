@@ -4,12 +4,14 @@
  * this process, each with its own temporary database.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startEmulator, type DataChange, type Emulator } from "../src/emulator/index.js";
+import Database from "better-sqlite3";
 import { SnapshotDb } from "../src/storage/snapshot-db.js";
 import { CliRecorder, type CliRun, describeRun, assertExit, parseJson } from "./helpers/cli-run.js";
 import { parseCsv } from "./helpers/csv-parse.js";
@@ -33,6 +35,16 @@ after(async () => {
 function freshDbPath(): string {
   counter += 1;
   return join(dir, `snapshots-${counter}.db`);
+}
+
+/** Returns ` --db FILE` with the characters of FILE escaped for a regular expression. */
+function dbFlagPattern(dbPath: string): string {
+  return ` --db ${dbPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+}
+
+/** Returns the SHA-256 of a file's bytes. */
+async function hashFile(file: string): Promise<string> {
+  return createHash("sha256").update(await readFile(file)).digest("hex");
 }
 
 /** Writes two snapshots of the crafted org, the second with known changes, and returns their ids. */
@@ -76,6 +88,33 @@ function writeIncompleteSnapshot(dbPath: string, failedKind: string, startedAt =
   }
 }
 
+/**
+ * Writes a crafted complete snapshot, then a second one as a backup killed with `kill -9` leaves
+ * it: stored as running, people with two stored objects and a cursor, licenses still pending,
+ * and a claim of a process that no longer runs. Returns the second snapshot's id.
+ */
+function writeKilledSnapshot(dbPath: string): number {
+  writeCraftedSnapshot(dbPath);
+  const db = SnapshotDb.open(dbPath);
+  let id: number;
+  try {
+    const snapshot = db.createSnapshot({ id: ORG_ID, displayName: CRAFTED_ORG_NAME }, { kinds: ["people", "licenses"], startedAt: new Date("2026-01-16T08:00:00.000Z") });
+    const people = (craftedObjects().people ?? []).slice(0, 2);
+    db.markKindRunning(snapshot.id, "people");
+    db.storePage(snapshot.id, "people", { objects: people.map((value) => ({ id: objectIdOf("people", value), value })), nextUrl: "https://webexapis.com/v1/people?cursor=2" });
+    id = snapshot.id;
+  } finally {
+    db.close();
+  }
+  const raw = new Database(dbPath);
+  // A pid above Linux's pid_max (4,194,304) runs no process.
+  raw
+    .prepare("INSERT INTO snapshot_writers (snapshot_id, pid, host, process_token, claimed_at, renewed_at) VALUES (?, ?, ?, ?, ?, ?)")
+    .run(id, 999_999_999, hostname(), "killed-backup", "2026-01-16T08:00:00.000Z", new Date().toISOString());
+  raw.close();
+  return id;
+}
+
 describe("snapshots list and show", () => {
   test("lists snapshots as a table", async () => {
     const db = freshDbPath();
@@ -83,8 +122,11 @@ describe("snapshots list and show", () => {
     const run = await cli.run(["snapshots", "list", "--db", db]);
     assertExit(run, 0);
     const lines = run.stdout.trimEnd().split("\n");
-    assert.match(lines[0] ?? "", /^SNAPSHOT\s+ORG\s+STARTED\s+TOOK\s+STATUS\s+OBJECTS$/);
-    assert.match(lines[1] ?? "", /^ {7}1\s+Example Customer Inc\.\s+2026-01-15 08:00 UTC\s+1 minute 30 seconds\s+complete\s+20$/);
+    assert.match(lines[0] ?? "", /^SNAPSHOT\s+ORG\s+ORG ID\s+STARTED\s+TOOK\s+STATUS\s+OBJECTS$/);
+    assert.match(
+      lines[1] ?? "",
+      /^ {7}1\s+Example Customer Inc\.\s+0f0f0f0f-0000-4000-8000-000000000001\s+2026-01-15 08:00 UTC\s+1 minute 30 seconds\s+complete\s+20$/,
+    );
     assert.equal(lines.length, 3);
   });
 
@@ -106,6 +148,59 @@ describe("snapshots list and show", () => {
     assert.match(run.stdout, /^\s+people\s+complete\s+0\s+4\s+0\s*$/m);
   });
 
+  test("killed backup shows as incomplete", async () => {
+    const db = freshDbPath();
+    const id = writeKilledSnapshot(db);
+
+    const list = await cli.run(["snapshots", "list", "--db", db]);
+    assertExit(list, 0);
+    assert.match(list.stdout, new RegExp(`^ {7}${id}\\s+Example Customer Inc\\.\\s+\\S+\\s+2026-01-16 08:00 UTC\\s+-\\s+incomplete\\s+2$`, "m"));
+
+    const listJson = parseJson(await cli.run(["snapshots", "list", "--db", db, "--json"]));
+    const killed = listJson.find((snapshot: { id: number }) => snapshot.id === id);
+    assert.equal(killed.status, "running");
+    assert.equal(killed.effectiveStatus, "incomplete");
+    assert.deepEqual(killed.counts, { people: 2 });
+    assert.equal(listJson[0].effectiveStatus, "complete");
+
+    const show = await cli.run(["snapshots", "show", String(id), "--db", db]);
+    assertExit(show, 0);
+    assert.match(show.stdout, /^Status:\s+incomplete: its backup process stopped before it finished \(process 999999999 no longer runs\)$/m);
+    assert.match(show.stdout, /^Objects:\s+2$/m);
+    assert.match(show.stdout, /^\s+people\s+stopped\s+1\s+2\s+0\s*$/m);
+    assert.match(show.stdout, /^\s+licenses\s+pending\s+0\s+0\s+0\s*$/m);
+    assert.doesNotMatch(show.stdout, /running/);
+    assert.match(show.stderr, new RegExp(`^Continue this backup with: wxadmin backup --resume ${id}${dbFlagPattern(db)}$`, "m"));
+
+    const showJson = parseJson(await cli.run(["snapshots", "show", String(id), "--db", db, "--json"]));
+    assert.equal(showJson.status, "running");
+    assert.equal(showJson.effectiveStatus, "incomplete");
+    assert.equal(showJson.kinds[0].status, "running");
+    assert.equal(showJson.kinds[0].effectiveStatus, "stopped");
+
+    const fromEnv = await cli.run(["snapshots", "show", String(id)], { env: { WXADMIN_DB: db } });
+    assert.match(fromEnv.stderr, new RegExp(`^Continue this backup with: wxadmin backup --resume ${id}$`, "m"));
+
+    const exported = await cli.run(["export", String(id), "--format", "json", "--out", join(dir, "export-killed"), "--db", db]);
+    assertExit(exported, 0);
+    assert.match(
+      exported.stderr,
+      new RegExp(
+        `^wxadmin: warning: Snapshot ${id} is incomplete \\(its backup process stopped\\): the backup did not finish people, licenses, so their files contain only the objects read before it stopped\\. ` +
+          `Resume the backup with "wxadmin backup --resume ${id}${dbFlagPattern(db)}", then export again\\.$`,
+        "m",
+      ),
+    );
+    const manifest = JSON.parse(await readFile(join(dir, "export-killed", "manifest.json"), "utf8"));
+    assert.equal(manifest.snapshot.effectiveStatus, "incomplete");
+    assert.deepEqual(manifest.snapshot.counts, { people: 2 });
+
+    const diff = await cli.run(["diff", "1", String(id), "--db", db]);
+    assertExit(diff, 0);
+    assert.match(diff.stderr, new RegExp(`^wxadmin: warning: Snapshot ${id} is incomplete \\(its backup process stopped\\), so kinds its backup did not finish are not compared: people`, "m"));
+    assert.doesNotMatch(diff.stderr, /running/);
+  });
+
   test("reads the database from WXADMIN_DB", async () => {
     const db = freshDbPath();
     writeCraftedSnapshot(db);
@@ -124,7 +219,7 @@ describe("snapshots list and show", () => {
     writeCraftedSnapshot(db);
     const run = await cli.run(["snapshots", "show", "42", "--db", db]);
     assertExit(run, 2);
-    assert.match(run.stderr, /Snapshot 42 is not in .*; run "wxadmin snapshots list" to see the stored snapshots\./);
+    assert.match(run.stderr, new RegExp(`Snapshot 42 is not in .*; run "wxadmin snapshots list${dbFlagPattern(db)}" to see the stored snapshots\\.`));
   });
 
   test("rejects a malformed snapshot id", async () => {
@@ -150,10 +245,10 @@ describe("snapshots list and show", () => {
 
     const list = await cli.run(["snapshots", "list", "--db", db]);
     assertExit(list, 0);
-    assert.match(list.stdout, /^ {7}1\s+Example Customer Inc\.\s+2026-01-15 08:00 UTC\s+less than a second\s+complete\s+0$/m);
+    assert.match(list.stdout, /^ {7}1\s+Example Customer Inc\.\s+\S+\s+2026-01-15 08:00 UTC\s+less than a second\s+complete\s+0$/m);
     const show = await cli.run(["snapshots", "show", "1", "--db", db]);
     assertExit(show, 0);
-    assert.match(show.stdout, /^Finished:\s+2026-01-15 08:00 UTC \(took less than a second\)$/m);
+    assert.match(show.stdout, /^Finished:\s+2026-01-15 08:00 UTC \(took less than a second from start to finish, pauses included\)$/m);
   });
 
   test("a folder as --db", async () => {
@@ -199,14 +294,14 @@ describe("snapshots list and show", () => {
     const run = await cli.run(["diff", "--db", db]);
     assertExit(run, 2);
     assert.match(run.stderr, /contains snapshots of 12 orgs; pick one with --org ORG_ID, or give snapshot ids\. The orgs are Org 1 \(/);
-    assert.match(run.stderr, /, Org 10 \([^)]+\) and 2 more; run "wxadmin snapshots list" to see them all\.$/m);
+    assert.match(run.stderr, new RegExp(`, Org 10 \\([^)]+\\) and 2 more; run "wxadmin snapshots list${dbFlagPattern(db)}" to see them all\\.$`, "m"));
     assert.equal(run.stderr.match(/Org \d+ \(/g)?.length, 10);
 
     const unknownOrg = webexId("ORGANIZATION", "0f0f0f0f-0000-4000-8000-000000000999");
     const missing = await cli.run(["audit", "--db", db, "--org", unknownOrg]);
     assertExit(missing, 2);
-    assert.match(missing.stderr, /has no snapshot of org .*; run "wxadmin backup --org .*" first, or pick a stored org with --org ORG_ID\. The stored orgs are Org 1 /);
-    assert.match(missing.stderr, / and 2 more; run "wxadmin snapshots list" to see them all\.$/m);
+    assert.match(missing.stderr, /has no snapshot of org .*; run "wxadmin backup --org .* --db .*" first, or pick a stored org with --org ORG_ID\. The stored orgs are Org 1 /);
+    assert.match(missing.stderr, new RegExp(` and 2 more; run "wxadmin snapshots list${dbFlagPattern(db)}" to see them all\\.$`, "m"));
   });
 });
 
@@ -244,7 +339,7 @@ describe("snapshots delete", () => {
     const db = writeThree();
     const run = await cli.run(["snapshots", "delete", "1", "9", "--db", db]);
     assertExit(run, 2);
-    assert.match(run.stderr, /^wxadmin: error: Snapshot 9 is not in .*, so nothing was deleted; run "wxadmin snapshots list" to see the stored snapshots\.\n$/);
+    assert.match(run.stderr, new RegExp(`^wxadmin: error: Snapshot 9 is not in .*, so nothing was deleted; run "wxadmin snapshots list${dbFlagPattern(db)}" to see the stored snapshots\\.\\n$`));
     assert.equal(run.stdout, "");
     assert.deepEqual(await listIds(db), [1, 2, 3]);
   });
@@ -279,11 +374,28 @@ describe("snapshots delete", () => {
     assert.deepEqual(await listIds(db), [1, 2, 3]);
   });
 
+  test("leaves a foreign SQLite file unchanged", async () => {
+    const file = join(dir, "foreign.db");
+    const raw = new Database(file);
+    raw.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('kept')");
+    raw.close();
+    const before = await hashFile(file);
+
+    for (const args of [["snapshots", "delete", "--vacuum"], ["backup", "--token", "not-used"]]) {
+      const run = await cli.run([...args, "--db", file]);
+      assertExit(run, 2);
+      assert.match(run.stderr, /is an SQLite database without a wxadmin schema version \(it already has 1 table\)\. Pass another file with --db\./, args.join(" "));
+      assert.equal(await hashFile(file), before, `${args.join(" ")} changed the file`);
+      assert.equal(existsSync(`${file}-wal`), false, args.join(" "));
+    }
+  });
+
   test("needs ids or --vacuum", async () => {
     const db = writeThree();
     const run = await cli.run(["snapshots", "delete", "--db", db]);
     assertExit(run, 2);
-    assert.match(run.stderr, /Give the ids of the snapshots to delete, such as "wxadmin snapshots delete 3 4"/);
+    const flag = dbFlagPattern(db);
+    assert.match(run.stderr, new RegExp(`Give the ids of the snapshots to delete, such as "wxadmin snapshots delete 3 4${flag}" \\("wxadmin snapshots list${flag}" shows them\\)`));
   });
 
   test("prints JSON", async () => {
@@ -425,13 +537,34 @@ describe("export command", () => {
     assertExit(run, 0);
     assert.match(
       run.stderr,
-      /^wxadmin: warning: Snapshot 1 is incomplete: the backup did not finish people, so its file contains only the objects read before it stopped\. Resume the backup with "wxadmin backup --resume 1", then export again\.$/m,
+      new RegExp(
+        `^wxadmin: warning: Snapshot 1 is incomplete: the backup did not finish people, so its file contains only the objects read before it stopped\\. Resume the backup with "wxadmin backup --resume 1${dbFlagPattern(db)}", then export again\\.$`,
+        "m",
+      ),
     );
     assert.equal(JSON.parse(await readFile(join(out, "people.json"), "utf8")).length, 2);
 
     const complete = await cli.run(["export", String(id), "--format", "json", "--kinds", "licenses", "--out", join(dir, "export-incomplete-licenses"), "--db", db]);
     assertExit(complete, 0);
     assert.doesNotMatch(complete.stderr, /warning/);
+  });
+
+  test("names the snapshot of an unknown kind", async () => {
+    const db = freshDbPath();
+    writeChangedPair(db);
+    const run = await cli.run(["export", "2", "--format", "json", "--kinds", "bogus", "--out", join(dir, "export-bogus"), "--db", db]);
+    assertExit(run, 2);
+    assert.match(
+      run.stderr,
+      /^wxadmin: error: Snapshot 2 has no kind bogus; its kinds are people, licenses, locations, callingLocations, numbers, callQueues, huntGroups, autoAttendants\. Pass some of those with --kinds\.\n$/,
+    );
+  });
+
+  test("help marks required options", async () => {
+    const run = await cli.run(["export", "--help"]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /--format <format>\s+Required\. File format/);
+    assert.match(run.stdout, /--out <dir>\s+Required\. Folder for the files/);
   });
 
   test("requires --format", async () => {
@@ -529,7 +662,10 @@ describe("diff command", () => {
     assertExit(run, 0);
     assert.match(
       run.stderr,
-      /^wxadmin: warning: Snapshot 2 \(2026-01-16 08:00 UTC\) is newer than snapshot 1 \(2026-01-15 08:00 UTC\), so this diff runs from newer to older: .* run "wxadmin diff 1 2"\.$/m,
+      new RegExp(
+        `^wxadmin: warning: Snapshot 2 \\(2026-01-16 08:00 UTC\\) is newer than snapshot 1 \\(2026-01-15 08:00 UTC\\), so this diff runs from newer to older: .* run "wxadmin diff 1 2${dbFlagPattern(db)}"\\.$`,
+        "m",
+      ),
     );
     assert.match(run.stdout, /^people: 1 added, 1 removed, 1 changed, 2 unchanged$/m);
 
@@ -572,7 +708,13 @@ describe("diff command", () => {
     writeCraftedSnapshot(db);
     const run = await cli.run(["diff", "--db", db]);
     assertExit(run, 2);
-    assert.match(run.stderr, /Nothing to diff yet: org .* has 1 complete snapshot and diff needs two\. Run "wxadmin backup" again later, then "wxadmin diff"\./);
+    const flag = dbFlagPattern(db);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `Nothing to diff yet: org Example Customer Inc\\. \\(${ORG_ID}\\) has 1 complete snapshot and diff needs two\\. Run "wxadmin backup${flag}" again later, then "wxadmin diff${flag}"\\.`,
+      ),
+    );
   });
 
   test("rejects a single snapshot id", async () => {
@@ -581,6 +723,18 @@ describe("diff command", () => {
     const run = await cli.run(["diff", "1", "--db", db]);
     assertExit(run, 2);
     assert.match(run.stderr, /Give two snapshot ids \(older first\), or none/);
+  });
+
+  test("rejects the same snapshot twice", async () => {
+    const db = freshDbPath();
+    writeChangedPair(db);
+    const run = await cli.run(["diff", "1", "1", "--db", db]);
+    assertExit(run, 2);
+    assert.equal(
+      run.stderr,
+      `wxadmin: error: Give two different snapshots to compare; both ids are 1. Run "wxadmin snapshots list --db ${db}" to see the stored snapshots.\n`,
+    );
+    assert.equal(run.stdout, "");
   });
 
   test("asks for --org with several orgs", async () => {
@@ -803,7 +957,7 @@ describe("audit command", () => {
     assertExit(run, 2);
     assert.equal(
       run.stderr,
-      `wxadmin: error: Snapshot 1 belongs to org ${CRAFTED_ORG_NAME} (${ORG_ID}), not to --org ${otherOrg}; remove --org, or give a snapshot of that org ("wxadmin snapshots list --org ${otherOrg}" lists them).\n`,
+      `wxadmin: error: Snapshot 1 belongs to org ${CRAFTED_ORG_NAME} (${ORG_ID}), not to --org ${otherOrg}; remove --org, or give a snapshot of that org ("wxadmin snapshots list --org ${otherOrg} --db ${db}" lists them).\n`,
     );
     assert.equal(run.stdout, "");
 
@@ -1055,7 +1209,7 @@ describe("backup claims and resume", () => {
 
   function readStatus(snapshotId: number, table: string): string | undefined {
     const row = table.split("\n").find((line) => new RegExp(`^\\s+${snapshotId}\\s`).test(line));
-    return row?.trim().split(/\s{2,}/)[4];
+    return row?.trim().split(/\s{2,}/)[5];
   }
 
   test("bad --kinds creates no database", async () => {
@@ -1064,6 +1218,14 @@ describe("backup claims and resume", () => {
     assertExit(run, 2);
     assert.match(run.stderr, /^wxadmin: error: Unknown backup kind "bogus"; the kinds are people, .*\.\n$/);
     assert.equal(run.stdout, "");
+    assert.equal(existsSync(fresh), false);
+  });
+
+  test("empty --kinds creates no database", async () => {
+    const fresh = freshDbPath();
+    const run = await online.run(["backup", "--kinds", "", "--db", fresh]);
+    assertExit(run, 2);
+    assert.match(run.stderr, /^wxadmin: error: The list of kinds to back up is empty; give at least one of people, .*\.\n$/);
     assert.equal(existsSync(fresh), false);
   });
 
@@ -1130,8 +1292,15 @@ describe("backup claims and resume", () => {
 
     const afterKill = await online.run(["snapshots", "list"]);
     assert.equal(readStatus(2, afterKill.stdout), "incomplete");
+    const killedRow = afterKill.stdout.split("\n").find((line) => /^\s+2\s/.test(line));
+    assert.doesNotMatch(killedRow ?? "", /\s0$/, "the killed snapshot's objects were not counted");
     const stored = parseJson(await online.run(["snapshots", "show", "2", "--json"]));
     assert.equal(stored.status, "running");
+    assert.equal(stored.effectiveStatus, "incomplete");
+    assert.ok(stored.counts.people > 0);
+    const shownAfterKill = await online.run(["snapshots", "show", "2"]);
+    assert.match(shownAfterKill.stdout, /^\s+people\s+stopped\s/m);
+    assert.doesNotMatch(shownAfterKill.stdout, /running/);
 
     const resumed = await online.run(["backup", "--resume", "2", "--progress", "off"]);
     assertExit(resumed, 0);

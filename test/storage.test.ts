@@ -1,7 +1,8 @@
 /** The snapshot database against real SQLite files in a temporary folder. */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -87,10 +88,33 @@ describe("SnapshotDb.open", () => {
     const raw = new Database(file);
     raw.exec("CREATE TABLE notes (text TEXT)");
     raw.close();
+    const before = hashFile(file);
 
     const error = catchError(() => SnapshotDb.open(file));
     assert.ok(error instanceof InvalidInputError);
-    assert.match(error.message, /without a wxadmin schema version/);
+    assert.match(error.message, /without a wxadmin schema version \(it already has 1 table\)/);
+    assert.equal(hashFile(file), before, "the rejected file was changed");
+    assert.equal(existsSync(`${file}-wal`), false);
+  });
+
+  test("rejects newer version unchanged", () => {
+    const file = freshPath();
+    SnapshotDb.open(file).close();
+    rmSync(file);
+    // A file in SQLite's default rollback journal mode, which opening for writing would switch to WAL.
+    const raw = new Database(file);
+    raw.exec("CREATE TABLE snapshots (id INTEGER PRIMARY KEY)");
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    const before = hashFile(file);
+
+    const error = catchError(() => SnapshotDb.open(file));
+    assert.ok(error instanceof InvalidInputError);
+    assert.match(error.message, /Upgrade wxadmin/);
+    assert.equal(hashFile(file), before, "the rejected file was changed");
+    const check = new Database(file, { readonly: true });
+    assert.equal(check.pragma("journal_mode", { simple: true }), "delete");
+    check.close();
   });
 
   test("rejects a file that is not SQLite", () => {
@@ -252,7 +276,9 @@ describe("snapshots", () => {
 
   test("needs at least one kind", () => {
     const db = openFresh();
-    assert.throws(() => db.createSnapshot(ORG, { kinds: [] }), InvalidInputError);
+    const error = catchError(() => db.createSnapshot(ORG, { kinds: [] }));
+    assert.ok(error instanceof InvalidInputError);
+    assert.equal(error.message, "Nothing to back up: the list of kinds is empty. Give at least one kind, such as people or numbers.");
     db.close();
   });
 
@@ -443,6 +469,41 @@ describe("snapshot claims", () => {
       .run(snapshotId, claim.pid, claim.host ?? hostname(), claim.token ?? "another-process", claim.renewedAt.toISOString(), claim.renewedAt.toISOString());
     raw.close();
   }
+
+  test("describeStatus of stopped backups", () => {
+    const db = openFresh();
+    const live = db.createSnapshot(ORG, { kinds: ["people"], claim: true });
+    const unclaimed = db.createSnapshot(ORG, { kinds: ["people"] });
+    const killed = db.createSnapshot(ORG, { kinds: ["people"] });
+    const finished = db.createSnapshot(ORG, { kinds: ["people"] });
+    db.storePage(killed.id, "people", { objects: [{ id: "p1", value: { id: "p1" } }, { id: "p2", value: { id: "p2" } }], nextUrl: "https://webexapis.com/v1/people?page=2" });
+    db.finishSnapshot(finished.id);
+    // A pid above Linux's pid_max (4,194,304) runs no process.
+    writeClaim(db.path, killed.id, { pid: 999_999_999, renewedAt: new Date() });
+
+    const liveStatus = db.describeStatus(live.id);
+    assert.equal(liveStatus.effectiveStatus, "running");
+    assert.equal(liveStatus.writer?.pid, process.pid);
+    assert.equal(liveStatus.stoppedReason, undefined);
+
+    const unclaimedStatus = db.describeStatus(unclaimed.id);
+    assert.equal(unclaimedStatus.storedStatus, "running");
+    assert.equal(unclaimedStatus.effectiveStatus, "incomplete");
+    assert.equal(unclaimedStatus.stoppedReason, "no backup process claims it");
+
+    const killedStatus = db.describeStatus(db.requireSnapshot(killed.id));
+    assert.equal(killedStatus.effectiveStatus, "incomplete");
+    assert.equal(killedStatus.stoppedReason, "process 999999999 no longer runs");
+    assert.equal(killedStatus.writer, undefined);
+    assert.deepEqual(db.currentCounts(db.requireSnapshot(killed.id)), { people: 2 });
+
+    const finishedStatus = db.describeStatus(finished.id);
+    assert.equal(finishedStatus.effectiveStatus, "incomplete");
+    assert.equal(finishedStatus.storedStatus, "incomplete");
+    assert.equal(finishedStatus.stoppedReason, undefined);
+    assert.throws(() => db.describeStatus(99), InvalidInputError);
+    db.close();
+  });
 
   test("new snapshot can be claimed at creation", () => {
     const db = openFresh();
@@ -835,3 +896,7 @@ describe("snapshot writer", () => {
     db.close();
   });
 });
+
+function hashFile(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}

@@ -147,6 +147,9 @@ export function selectKinds(kinds: readonly string[] | undefined): BackupKind[] 
   if (kinds === undefined) {
     return [...BACKUP_KINDS];
   }
+  if (kinds.length === 0) {
+    throw new InvalidInputError(`The list of kinds to back up is empty; give at least one of ${BACKUP_KINDS.join(", ")}.`);
+  }
   const unknown = kinds.filter((kind) => !(BACKUP_KINDS as readonly string[]).includes(kind));
   if (unknown.length > 0) {
     throw new InvalidInputError(`Unknown backup kind ${unknown.map((kind) => JSON.stringify(kind)).join(", ")}; the kinds are ${BACKUP_KINDS.join(", ")}.`);

@@ -93,7 +93,11 @@ export { MANIFEST_FILE };
  */
 export async function exportSnapshot(db: SnapshotDb, snapshotId: number, options: ExportOptions): Promise<ExportResult> {
   const snapshot = db.requireSnapshot(snapshotId);
-  return exportSource(snapshotSource(db, snapshotId), snapshot, options);
+  // The manifest gets the same fields as `snapshots show --json`: the counts of a snapshot that
+  // has not finished are counted from its stored objects, and `effectiveStatus` tells a stopped
+  // backup from a running one.
+  const row = { ...snapshot, counts: db.currentCounts(snapshot), effectiveStatus: db.describeStatus(snapshot).effectiveStatus };
+  return exportSource(snapshotSource(db, snapshotId), row, options);
 }
 
 /**
@@ -114,7 +118,7 @@ export async function exportSource(
   if (excelSafe && options.format !== "csv") {
     throw new InvalidInputError(`The excelSafe option applies to CSV exports only, but the format is ${options.format}; JSON files keep every value exactly as stored.`);
   }
-  const kinds = chooseKinds(source, options.kinds);
+  const kinds = chooseKinds(source, options.kinds, typeof snapshot.id === "number" ? `Snapshot ${snapshot.id}` : "The snapshot");
   await createFolder(options.outDir, {
     name: "export folder",
     option: "--out",
@@ -158,14 +162,16 @@ export async function exportSource(
   return { manifestPath, files, removedFiles };
 }
 
-function chooseKinds(source: SnapshotSource, requested: string[] | undefined): string[] {
+/** `subject` names the snapshot in the error, such as "Snapshot 2". */
+function chooseKinds(source: SnapshotSource, requested: string[] | undefined, subject: string): string[] {
   const available = source.kinds();
   if (requested === undefined) {
     return available;
   }
   const unknown = requested.filter((kind) => !available.includes(kind));
   if (unknown.length > 0) {
-    throw new InvalidInputError(`The snapshot has no kind ${unknown.join(", ")}; its kinds are ${available.join(", ")}.`);
+    const missing = unknown.length === 1 ? `no kind ${unknown[0]}` : `no kinds ${unknown.join(", ")}`;
+    throw new InvalidInputError(`${subject} has ${missing}; its kinds are ${available.join(", ")}. Pass some of those with --kinds.`);
   }
   return requested;
 }

@@ -120,6 +120,25 @@ export function checkReadableVersion(db: Database.Database, path: string): numbe
   return version;
 }
 
+/**
+ * Checks, without writing, that a file opened for writing is new, empty, or a snapshot database
+ * of this or an older schema version, so that `migrate` and the pragmas that switch the journal
+ * mode may change it.
+ *
+ * @throws InvalidInputError when the file has a newer schema version, or tables but no schema
+ *   version (an SQLite database of another program)
+ */
+export function checkWritableFile(db: Database.Database, path: string): void {
+  // One read transaction, so that the version and the tables come from the same state of the
+  // file while another process creates the schema of a new file. A deferred transaction that
+  // only reads writes nothing to the file.
+  db.transaction(() => {
+    if (readVersion(db, path) === 0) {
+      rejectForeignTables(db, path);
+    }
+  }).deferred();
+}
+
 /** @throws InvalidInputError when the version is newer than `SCHEMA_VERSION` */
 function readVersion(db: Database.Database, path: string): number {
   const version = db.pragma("user_version", { simple: true }) as number;
@@ -135,7 +154,7 @@ function rejectForeignTables(db: Database.Database, path: string): void {
   const tables = db.prepare("SELECT count(*) AS count FROM sqlite_schema WHERE type = 'table'").get() as { count: number };
   if (tables.count > 0) {
     throw new InvalidInputError(
-      `The file ${path} is an SQLite database without a wxadmin schema version (it already has ${tables.count} tables). Pass another file with --db.`,
+      `The file ${path} is an SQLite database without a wxadmin schema version (it already has ${tables.count} table${tables.count === 1 ? "" : "s"}). Pass another file with --db.`,
     );
   }
 }

@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { InvalidInputError } from "../transport/errors.js";
-import { checkReadableVersion, migrate } from "./schema.js";
+import { checkReadableVersion, checkWritableFile, migrate } from "./schema.js";
 import { SnapshotBusyError, SnapshotClaims, type SnapshotClaim } from "./snapshot-claims.js";
 import { readToolVersion } from "./tool-version.js";
 
@@ -86,6 +86,25 @@ export interface StoredObjectJson {
 export interface SnapshotOrg {
   id: string;
   displayName?: string;
+}
+
+/**
+ * The state of a snapshot as people should read it, from its stored status and the claim of the
+ * backup that writes it (see `SnapshotDb.describeStatus`).
+ */
+export interface SnapshotStatusDescription {
+  /** The status as stored in the database. */
+  storedStatus: SnapshotStatus;
+  /**
+   * The status to show: the stored one, except `incomplete` for a snapshot stored as `running`
+   * whose backup process stopped (killed, crashed, or its claim went stale), because nothing
+   * writes it any more and only `backup --resume` continues it.
+   */
+  effectiveStatus: SnapshotStatus;
+  /** Why a snapshot stored as `running` counts as stopped, such as `process 4242 no longer runs`; undefined otherwise. */
+  stoppedReason: string | undefined;
+  /** The claim of the live backup that writes the snapshot; undefined when none does. */
+  writer: SnapshotClaim | undefined;
 }
 
 /** Options of `SnapshotDb.createSnapshot`. */
@@ -226,6 +245,9 @@ export class SnapshotDb {
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       if (!readonly) {
+        // Before any pragma that writes (page_size, journal_mode), so that a file of another
+        // program or of a newer wxadmin is rejected with its bytes unchanged.
+        checkWritableFile(db, path);
         if ((db.pragma("page_count", { simple: true }) as number) === 0) {
           // Only a new, empty file can take a page size. With 16 KiB pages instead of SQLite's
           // 4 KiB, the primary-key index has a quarter of the pages, so a commit rewrites fewer
@@ -282,7 +304,7 @@ export class SnapshotDb {
   createSnapshot(org: SnapshotOrg, options: CreateSnapshotOptions): Snapshot {
     const kinds = [...new Set(options.kinds)];
     if (kinds.length === 0) {
-      throw new InvalidInputError("createSnapshot needs at least one kind to back up.");
+      throw new InvalidInputError("Nothing to back up: the list of kinds is empty. Give at least one kind, such as people or numbers.");
     }
     const startedAt = (options.startedAt ?? new Date()).toISOString();
     const toolVersion = options.toolVersion ?? readToolVersion();
@@ -324,6 +346,38 @@ export class SnapshotDb {
       throw new InvalidInputError(`Snapshot ${id} is not in ${this.path}; run "wxadmin snapshots list" to see the stored snapshots.`);
     }
     return snapshot;
+  }
+
+  /**
+   * Describes a snapshot's status for people. A snapshot stored as `running` counts as
+   * `incomplete` when no live backup claims it: its claim is stale (see `snapshot-claims.ts`) or
+   * missing. A version 1 file opened read-only records no claims, so there the stored status is
+   * returned unchanged.
+   *
+   * @throws InvalidInputError when there is no snapshot with this id
+   */
+  describeStatus(snapshotOrId: Snapshot | number, now: Date = new Date()): SnapshotStatusDescription {
+    const snapshot = typeof snapshotOrId === "number" ? this.requireSnapshot(snapshotOrId) : snapshotOrId;
+    const storedStatus = snapshot.status;
+    if (storedStatus !== "running" || this.#claims === undefined) {
+      return { storedStatus, effectiveStatus: storedStatus, stoppedReason: undefined, writer: undefined };
+    }
+    const claim = this.#claims.get(snapshot.id, now);
+    if (claim === undefined) {
+      return { storedStatus, effectiveStatus: "incomplete", stoppedReason: "no backup process claims it", writer: undefined };
+    }
+    if (claim.staleReason !== undefined) {
+      return { storedStatus, effectiveStatus: "incomplete", stoppedReason: claim.staleReason, writer: undefined };
+    }
+    return { storedStatus, effectiveStatus: "running", stoppedReason: undefined, writer: claim };
+  }
+
+  /**
+   * Returns a snapshot's object counts per kind: the stored counts of a finished snapshot, and
+   * for one stored as `running` (still written, or stopped) the objects stored so far.
+   */
+  currentCounts(snapshot: Snapshot): Record<string, number> {
+    return snapshot.status === "running" ? this.countObjects(snapshot.id) : snapshot.counts;
   }
 
   /** Lists snapshots, oldest first, optionally of one org. */

@@ -28,7 +28,17 @@ import { CommandExit, FINDINGS_EXIT_CODE } from "../command-exit.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { assertWritableTarget, writePrivateFile } from "../credential-files.js";
 import { renderTable, shortenIds } from "../render.js";
-import { chooseStoredOrg, DB_OPTION_HELP, describeSnapshotOrg, parseSnapshotId, takeOfflineOptions, withSnapshotDb, type DbCommandOptions } from "./snapshots.js";
+import {
+  chooseStoredOrg,
+  DB_OPTION_HELP,
+  describeSnapshotOrg,
+  parseSnapshotArgument,
+  requireStoredSnapshot,
+  suggestCommand,
+  takeOfflineOptions,
+  withSnapshotDb,
+  type DbCommandOptions,
+} from "./snapshots.js";
 
 interface AuditCommandOptions extends DbCommandOptions {
   html?: string;
@@ -41,8 +51,6 @@ interface AuditCommandOptions extends DbCommandOptions {
 const INCOMPLETE_EXIT_CODE = exitCodeFor("incomplete");
 /** Passed-over snapshots named in the notice before "and N more". */
 const MAX_PASSED_OVER_IN_NOTICE = 3;
-/** Orgs named in the error about several orgs, as `snapshots list` errors name them. */
-const MAX_ORGS_IN_MESSAGE = 10;
 /** Width of the findings table when stdout is not a terminal, in characters. */
 const DEFAULT_TABLE_WIDTH = 120;
 /** The narrowest table drawn for a terminal, in characters; a narrower terminal wraps its lines. */
@@ -103,7 +111,10 @@ Examples:
         if (options.html !== undefined) {
           await checkReportTarget(options.html, force);
         }
-        const audit = await withSnapshotDb(context, options, async (db) => auditSnapshot(db, chooseSnapshot(context, db, args[0])));
+        const { audit, status } = await withSnapshotDb(context, options, async (db) => {
+          const snapshotId = chooseSnapshot(context, db, args[0], options);
+          return { audit: await auditSnapshot(db, snapshotId), status: db.describeStatus(snapshotId) };
+        });
 
         if (options.html !== undefined) {
           const html = renderAuditHtml({ audit, snapshot: audit.snapshot, ...(options.db === undefined ? {} : { dbPath: options.db }) });
@@ -115,8 +126,9 @@ Examples:
           printAudit(context, audit, options.wide === true);
         }
 
-        if (audit.snapshot.status !== "complete") {
-          context.warn(`Snapshot ${audit.snapshot.id} is ${audit.snapshot.status}: ${audit.snapshot.error ?? "some kinds are missing"}.`);
+        if (status.effectiveStatus !== "complete") {
+          const reason = status.stoppedReason ?? audit.snapshot.error ?? "some kinds are missing";
+          context.warn(`Snapshot ${audit.snapshot.id} is ${status.effectiveStatus}: ${reason}.`);
         }
         for (const skipped of audit.skippedRules) {
           context.warn(`Rule ${skipped.rule} was not fully checked. ${skipped.reason}`);
@@ -139,22 +151,22 @@ Examples:
  *
  * @throws InvalidInputError when the snapshot belongs to another org, or the org has none
  */
-function chooseSnapshot(context: CliContext, db: SnapshotDb, given: string | undefined): number {
+function chooseSnapshot(context: CliContext, db: SnapshotDb, given: string | undefined, options: DbCommandOptions): number {
   if (given !== undefined) {
-    const id = parseSnapshotId(given);
+    const id = parseSnapshotArgument(given, options);
     const org = context.options.org?.trim();
-    const snapshot = db.requireSnapshot(id);
+    const snapshot = requireStoredSnapshot(db, id, options);
     if (org !== undefined && !isSameId(snapshot.orgId, org)) {
       throw new InvalidInputError(
-        `Snapshot ${id} belongs to org ${describeSnapshotOrg(snapshot)}, not to --org ${org}; remove --org, or give a snapshot of that org ("wxadmin snapshots list --org ${org}" lists them).`,
+        `Snapshot ${id} belongs to org ${describeSnapshotOrg(snapshot)}, not to --org ${org}; remove --org, or give a snapshot of that org ("${suggestCommand(options, `snapshots list --org ${org}`)}" lists them).`,
       );
     }
     return id;
   }
 
-  const choice = chooseAuditSnapshot(db, chooseAuditOrg(context, db));
+  const choice = chooseAuditSnapshot(db, chooseStoredOrg(db, context.options.org, "audit", options, "give a snapshot id"));
   if (choice === undefined) {
-    throw new InvalidInputError(`The snapshot database ${db.path} has no snapshot of that org to audit. Run "wxadmin backup" first.`);
+    throw new InvalidInputError(`The snapshot database ${db.path} has no snapshot of that org to audit. Run "${suggestCommand(options, "backup")}" first.`);
   }
   const { snapshot, isFull, passedOver } = choice;
   if (!isFull) {
@@ -168,25 +180,6 @@ function chooseSnapshot(context: CliContext, db: SnapshotDb, given: string | und
     context.notice(`${capitalize(reasons)}; auditing snapshot ${snapshot.id}, the newest with a complete backup of every kind the rules read. Give a snapshot id to audit another one.`);
   }
   return snapshot.id;
-}
-
-/**
- * Returns the org whose snapshot to audit, as `chooseStoredOrg` does, but with the hint that fits
- * a command taking one snapshot id.
- *
- * @throws InvalidInputError when the database holds several orgs and --org is not given
- */
-function chooseAuditOrg(context: CliContext, db: SnapshotDb): string {
-  if (context.options.org === undefined) {
-    const orgs = new Map(db.listSnapshots().map((snapshot) => [snapshot.orgId, snapshot]));
-    if (orgs.size > 1) {
-      const named = [...orgs.values()].slice(0, MAX_ORGS_IN_MESSAGE).map((snapshot) => describeSnapshotOrg(snapshot));
-      const more = orgs.size - named.length;
-      const list = more > 0 ? `${named.join(", ")} and ${more} more; run "wxadmin snapshots list" to see them all` : named.join(", ");
-      throw new InvalidInputError(`The snapshot database ${db.path} contains snapshots of ${orgs.size} orgs; pick one with --org ORG_ID, or give a snapshot id. The orgs are ${list}.`);
-    }
-  }
-  return chooseStoredOrg(db, context.options.org, "audit");
 }
 
 function capitalize(text: string): string {

@@ -9,8 +9,18 @@ import type { Snapshot, SnapshotDb } from "../../storage/snapshot-db.js";
 import { InvalidInputError } from "../../transport/errors.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { collectList } from "../options.js";
-import { formatCount, formatInstant } from "../render.js";
-import { chooseStoredOrg, DB_OPTION_HELP, describeSnapshotOrg, parseSnapshotId, takeOfflineOptions, withSnapshotDb, type DbCommandOptions } from "./snapshots.js";
+import { formatCount, formatInstant, shellQuote } from "../render.js";
+import {
+  chooseStoredOrg,
+  DB_OPTION_HELP,
+  describeSnapshotOrg,
+  parseSnapshotArgument,
+  requireStoredSnapshot,
+  suggestCommand,
+  takeOfflineOptions,
+  withSnapshotDb,
+  type DbCommandOptions,
+} from "./snapshots.js";
 
 interface DiffCommandOptions extends DbCommandOptions {
   ignore?: string[];
@@ -48,16 +58,16 @@ Examples:
     .action(
       actionFor<DiffCommandOptions>(io, async (context, args, options) => {
         await withSnapshotDb(context, options, async (db) => {
-          const [fromId, toId] = chooseSnapshots(context, db, args);
+          const [fromId, toId] = chooseSnapshots(context, db, args, options);
           const diff = await diffSnapshots(db, fromId, toId, { ignoreFields: options.ignore });
           if (isNewerSnapshot(diff.from, diff.to)) {
             context.warn(
               `Snapshot ${fromId} (${formatInstant(new Date(diff.from.startedAt))}) is newer than snapshot ${toId} (${formatInstant(new Date(diff.to.startedAt))}), ` +
                 `so this diff runs from newer to older: objects added since show as removed, and removed ones as added. ` +
-                `To compare from older to newer, run "wxadmin diff ${toId} ${fromId}".`,
+                `To compare from older to newer, run "${suggestCommand(options, `diff ${toId} ${fromId}`)}".`,
             );
           }
-          warnAboutSkippedKinds(context, diff);
+          warnAboutSkippedKinds(context, db, diff);
           if (context.isJson) {
             context.printJson(diff);
             return;
@@ -69,27 +79,38 @@ Examples:
   takeOfflineOptions(command);
 }
 
-function chooseSnapshots(context: CliContext, db: SnapshotDb, args: string[]): [number, number] {
+function chooseSnapshots(context: CliContext, db: SnapshotDb, args: string[], options: DbCommandOptions): [number, number] {
   if (args.length === 2) {
-    return [parseSnapshotId(args[0] ?? ""), parseSnapshotId(args[1] ?? "")];
+    const fromId = parseSnapshotArgument(args[0] ?? "", options);
+    const toId = parseSnapshotArgument(args[1] ?? "", options);
+    if (fromId === toId) {
+      throw new InvalidInputError(
+        `Give two different snapshots to compare; both ids are ${fromId}. Run "${suggestCommand(options, "snapshots list")}" to see the stored snapshots.`,
+      );
+    }
+    requireStoredSnapshot(db, fromId, options);
+    requireStoredSnapshot(db, toId, options);
+    return [fromId, toId];
   }
   if (args.length === 1) {
     throw new InvalidInputError(`Give two snapshot ids (older first), or none to compare the two newest complete snapshots of the org; got only ${args[0]}.`);
   }
 
-  const orgId = chooseStoredOrg(db, context.options.org, "diff");
+  const orgId = chooseStoredOrg(db, context.options.org, "diff", options);
   const latest = db.latestSnapshots(orgId, 2, { status: "complete" });
   const [newer, older] = latest;
   if (newer === undefined || older === undefined) {
-    const orgFlag = context.options.org === undefined ? "" : ` --org ${context.options.org}`;
+    const orgFlag = context.options.org === undefined ? "" : ` --org ${shellQuote(context.options.org)}`;
+    const newestOfOrg = db.latestSnapshots(orgId, 1)[0];
+    const org = newestOfOrg === undefined ? orgId : describeSnapshotOrg(newestOfOrg);
     throw new InvalidInputError(
-      `Nothing to diff yet: org ${orgId} has ${latest.length} complete snapshot${latest.length === 1 ? "" : "s"} and diff needs two. ` +
-        `Run "wxadmin backup${orgFlag}" again later, then "wxadmin diff${orgFlag}".`,
+      `Nothing to diff yet: org ${org} has ${latest.length} complete snapshot${latest.length === 1 ? "" : "s"} and diff needs two. ` +
+        `Run "${suggestCommand(options, `backup${orgFlag}`)}" again later, then "${suggestCommand(options, `diff${orgFlag}`)}".`,
     );
   }
   const newest = db.latestSnapshots(orgId, 1)[0];
   if (newest !== undefined && newest.id !== newer.id) {
-    context.warn(`Snapshot ${newest.id} is newer but ${newest.status}, so it is not compared; pass ids to compare it anyway.`);
+    context.warn(`Snapshot ${newest.id} is newer but ${db.describeStatus(newest).effectiveStatus}, so it is not compared; pass ids to compare it anyway.`);
   }
   return [older.id, newer.id];
 }
@@ -101,14 +122,16 @@ function isNewerSnapshot(a: Snapshot, b: Snapshot): boolean {
 }
 
 /** Warns on stderr when kinds were left out because a snapshot is incomplete, or when no kind could be compared. */
-function warnAboutSkippedKinds(context: CliContext, diff: SnapshotDiff): void {
+function warnAboutSkippedKinds(context: CliContext, db: SnapshotDb, diff: SnapshotDiff): void {
   for (const [snapshot, side] of [
     [diff.from, "from"],
     [diff.to, "to"],
   ] as const) {
     const unfinished = diff.notCompared.filter((skipped) => skipped[side] === "incomplete").map((skipped) => skipped.kind);
     if (unfinished.length > 0) {
-      context.warn(`Snapshot ${snapshot.id} is ${snapshot.status}, so kinds its backup did not finish are not compared: ${unfinished.join(", ")}.`);
+      const status = db.describeStatus(snapshot);
+      const stopped = status.stoppedReason === undefined ? "" : " (its backup process stopped)";
+      context.warn(`Snapshot ${snapshot.id} is ${status.effectiveStatus}${stopped}, so kinds its backup did not finish are not compared: ${unfinished.join(", ")}.`);
     }
   }
   if (Object.keys(diff.byKind).length === 0) {

@@ -5,12 +5,20 @@
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { exportSnapshot, MANIFEST_FILE, type ExportFormat, type ExportResult } from "../../jobs/export.js";
-import type { Snapshot } from "../../storage/snapshot-db.js";
+import type { Snapshot, SnapshotStatusDescription } from "../../storage/snapshot-db.js";
 import { InvalidInputError } from "../../transport/errors.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { collectList } from "../options.js";
 import { formatCount, renderTable } from "../render.js";
-import { DB_OPTION_HELP, parseSnapshotId, takeOfflineOptions, withSnapshotDb, type DbCommandOptions } from "./snapshots.js";
+import {
+  DB_OPTION_HELP,
+  parseSnapshotArgument,
+  requireStoredSnapshot,
+  suggestCommand,
+  takeOfflineOptions,
+  withSnapshotDb,
+  type DbCommandOptions,
+} from "./snapshots.js";
 
 interface ExportCommandOptions extends DbCommandOptions {
   format: ExportFormat;
@@ -25,8 +33,8 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     .command("export")
     .description("Write a stored snapshot to files: one JSON or CSV file per kind, plus manifest.json.")
     .argument("<snapshot>", 'Snapshot id, as "wxadmin snapshots list" shows it.')
-    .addOption(new Option("--format <format>", "File format: json (objects exactly as stored) or csv (nested fields as dotted columns).").choices(["json", "csv"]).makeOptionMandatory())
-    .requiredOption("--out <dir>", "Folder for the files; created when missing. It must be empty unless --force is given.")
+    .addOption(new Option("--format <format>", "Required. File format: json (objects exactly as stored) or csv (nested fields as dotted columns).").choices(["json", "csv"]).makeOptionMandatory())
+    .requiredOption("--out <dir>", "Required. Folder for the files; created when missing. It must be empty unless --force is given.")
     .option(
       "--force",
       "Replace an earlier export in the --out folder: delete the files its manifest.json lists that this export does not rewrite, keep every other file, then write. Default: off, a folder that is not empty is an error.",
@@ -64,12 +72,13 @@ Examples:
     )
     .action(
       actionFor<ExportCommandOptions>(io, async (context, args, options) => {
-        const id = parseSnapshotId(args[0] ?? "");
+        const id = parseSnapshotArgument(args[0] ?? "", options);
         if (options.excelSafe && options.format !== "csv") {
           throw new InvalidInputError("--excel-safe applies to --format csv only; JSON files keep every value exactly as stored. Remove --excel-safe or use --format csv.");
         }
-        const { snapshot, result } = await withSnapshotDb(context, options, async (db) => ({
-          snapshot: db.requireSnapshot(id),
+        const { snapshot, status, result } = await withSnapshotDb(context, options, async (db) => ({
+          snapshot: requireStoredSnapshot(db, id, options),
+          status: db.describeStatus(id),
           result: await exportSnapshot(db, id, {
             format: options.format,
             outDir: options.out,
@@ -78,7 +87,7 @@ Examples:
             overwrite: options.force === true,
           }),
         }));
-        warnAboutIncompleteKinds(context, snapshot, result);
+        warnAboutIncompleteKinds(context, snapshot, status, result, options);
         if (result.removedFiles.length > 0) {
           const count = result.removedFiles.length;
           const names = result.removedFiles.map((file) => path.basename(file)).join(", ");
@@ -98,14 +107,27 @@ Examples:
 }
 
 /** Warns when the files of some exported kinds contain only part of their list, because their backup did not finish. */
-function warnAboutIncompleteKinds(context: CliContext, snapshot: Snapshot, result: ExportResult): void {
+function warnAboutIncompleteKinds(
+  context: CliContext,
+  snapshot: Snapshot,
+  status: SnapshotStatusDescription,
+  result: ExportResult,
+  options: DbCommandOptions,
+): void {
   const unfinished = result.files.filter((file) => !file.complete).map((file) => file.kind);
   if (unfinished.length === 0) {
     return;
   }
   const files = unfinished.length === 1 ? "its file contains" : "their files contain";
-  const resume = snapshot.status === "incomplete" ? ` Resume the backup with "wxadmin backup --resume ${snapshot.id}", then export again.` : "";
+  if (status.effectiveStatus === "running") {
+    context.warn(
+      `Snapshot ${snapshot.id} is still being written by a backup, which has not finished ${unfinished.join(", ")}, so ${files} only the objects read so far. Export again once the backup has finished.`,
+    );
+    return;
+  }
+  const stopped = status.stoppedReason === undefined ? "" : " (its backup process stopped)";
   context.warn(
-    `Snapshot ${snapshot.id} is ${snapshot.status}: the backup did not finish ${unfinished.join(", ")}, so ${files} only the objects read before it stopped.${resume}`,
+    `Snapshot ${snapshot.id} is ${status.effectiveStatus}${stopped}: the backup did not finish ${unfinished.join(", ")}, so ${files} only the objects read before it stopped. ` +
+      `Resume the backup with "${suggestCommand(options, `backup --resume ${snapshot.id}`)}", then export again.`,
   );
 }

@@ -8,8 +8,8 @@ import type { Command } from "commander";
 import { SnapshotBusyError, type DeletedSnapshot, type SnapshotDb } from "../../storage/snapshot-db.js";
 import { InvalidInputError } from "../../transport/errors.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
-import { formatCount, formatInstant, shellQuote } from "../render.js";
-import { DB_OPTION_HELP, openSnapshotDbForWriting, parseSnapshotId, type DbCommandOptions } from "./snapshots.js";
+import { formatCount, formatInstant } from "../render.js";
+import { DB_OPTION_HELP, openSnapshotDbForWriting, parseSnapshotArgument, suggestCommand, type DbCommandOptions } from "./snapshots.js";
 
 interface DeleteOptions extends DbCommandOptions {
   vacuum?: boolean;
@@ -50,20 +50,20 @@ Examples:
 async function deleteSnapshots(context: CliContext, args: string[], options: DeleteOptions): Promise<void> {
   if (args.length === 0 && options.vacuum !== true) {
     throw new InvalidInputError(
-      'Give the ids of the snapshots to delete, such as "wxadmin snapshots delete 3 4" ("wxadmin snapshots list" shows them), or --vacuum alone to shrink the file.',
+      `Give the ids of the snapshots to delete, such as "${suggestCommand(options, "snapshots delete 3 4")}" ("${suggestCommand(options, "snapshots list")}" shows them), or --vacuum alone to shrink the file.`,
     );
   }
-  const ids = args.map(parseSnapshotId);
+  const ids = args.map((arg) => parseSnapshotArgument(arg, options));
 
   const db = openSnapshotDbForWriting(context, options);
   let deleted: DeletedSnapshot[];
   try {
-    deleted = deleteAll(db, ids);
+    deleted = deleteAll(db, ids, options);
     if (!context.isJson) {
       printDeleted(context, deleted);
     }
     if (options.vacuum === true) {
-      compact(context, db);
+      compact(context, db, options);
     }
   } finally {
     // The last connection to close moves the write-ahead log into the file, so sizes are measured after it.
@@ -76,7 +76,7 @@ async function deleteSnapshots(context: CliContext, args: string[], options: Del
   } else if (deleted.length > 0) {
     context.notice(
       `The file ${db.path} keeps its size (${formatBytes(fileBytes)}) until it is compacted; later backups reuse the freed space. ` +
-        `To shrink it now, run: wxadmin snapshots delete --vacuum${dbArgument(options)}`,
+        `To shrink it now, run: ${suggestCommand(options, "snapshots delete --vacuum")}`,
     );
   }
   if (context.isJson) {
@@ -85,9 +85,15 @@ async function deleteSnapshots(context: CliContext, args: string[], options: Del
 }
 
 /** @throws InvalidInputError when an id is unknown or a running backup writes a snapshot; nothing is deleted then */
-function deleteAll(db: SnapshotDb, ids: number[]): DeletedSnapshot[] {
+function deleteAll(db: SnapshotDb, ids: number[], options: DbCommandOptions): DeletedSnapshot[] {
   if (ids.length === 0) {
     return [];
+  }
+  // Checked here as well as in `deleteSnapshots`, so that the suggested command names the user's --db.
+  const missing = [...new Set(ids)].filter((id) => db.getSnapshot(id) === undefined);
+  if (missing.length > 0) {
+    const named = missing.length === 1 ? `Snapshot ${missing[0]} is` : `Snapshots ${missing.join(", ")} are`;
+    throw new InvalidInputError(`${named} not in ${db.path}, so nothing was deleted; run "${suggestCommand(options, "snapshots list")}" to see the stored snapshots.`);
   }
   try {
     return db.deleteSnapshots(ids);
@@ -113,14 +119,14 @@ function printDeleted(context: CliContext, deleted: DeletedSnapshot[]): void {
  *
  * @throws Error (exit code 1) when SQLite cannot compact the file, such as while a backup writes to it
  */
-function compact(context: CliContext, db: SnapshotDb): void {
+function compact(context: CliContext, db: SnapshotDb, options: DbCommandOptions): void {
   context.notice(`Compacting ${db.path} (${formatBytes(measureFile(db.path))}); this may take a while and needs free disk space of up to twice the file's size.`);
   try {
     db.vacuum();
   } catch (error) {
     throw new Error(
       `Compacting ${db.path} failed: ${(error as Error).message}. A running backup may be writing to the file, or the disk may be full; ` +
-        'the deleted snapshots stay deleted. Run "wxadmin snapshots delete --vacuum" again once the backup has finished or space is free.',
+        `the deleted snapshots stay deleted. Run "${suggestCommand(options, "snapshots delete --vacuum")}" again once the backup has finished or space is free.`,
       { cause: error },
     );
   }
@@ -144,8 +150,4 @@ function formatBytes(bytes: number): string {
     }
   }
   return `${bytes} bytes`;
-}
-
-function dbArgument(options: DbCommandOptions): string {
-  return options.db === undefined ? "" : ` --db ${shellQuote(options.db)}`;
 }

@@ -7,13 +7,13 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
-import { isSameId } from "../../ids.js";
+import { isSameId, rawId } from "../../ids.js";
 import { describeClaimHolder } from "../../storage/snapshot-claims.js";
-import { SnapshotDb, type Snapshot, type SnapshotStatus } from "../../storage/snapshot-db.js";
+import { SnapshotDb, type Snapshot, type SnapshotKind, type SnapshotStatus, type SnapshotStatusDescription } from "../../storage/snapshot-db.js";
 import { InvalidInputError } from "../../transport/errors.js";
 import { actionFor, type CliContext, type CliIo } from "../context.js";
 import { limitGlobalOptions } from "../options.js";
-import { formatCount, formatDuration, formatInstant, renderFields, renderTable } from "../render.js";
+import { formatCount, formatDuration, formatInstant, renderFields, renderTable, shellQuote } from "../render.js";
 import { registerSnapshotsDeleteCommand } from "./snapshots-delete.js";
 
 /** Maximum number of orgs that an error about `--org` names. `snapshots list` shows all of them. */
@@ -24,6 +24,16 @@ export const SNAPSHOT_DB_ENV = "WXADMIN_DB";
 
 /** Help text of the `--db` option, shared by every snapshot command. */
 export const DB_OPTION_HELP = `Snapshot database file (SQLite, mode 0600). Default: ${SNAPSHOT_DB_ENV}, else wxadmin/snapshots.db in the user's data folder.`;
+
+/**
+ * Returns a wxadmin command line to suggest in a message, such as `wxadmin backup --resume 4
+ * --db big.db`. It adds `--db FILE` (as the user typed it) when the user gave `--db`, so that the
+ * command acts on the same file. A path from WXADMIN_DB or the default needs no flag.
+ */
+export function suggestCommand(options: DbCommandOptions, args: string): string {
+  const file = options.db?.trim();
+  return file ? `wxadmin ${args} --db ${shellQuote(file)}` : `wxadmin ${args}`;
+}
 
 /**
  * Limits `command` to the global options that apply without a connection: output flags and
@@ -87,7 +97,7 @@ function requireExistingDb(context: CliContext, options: DbCommandOptions): stri
   const file = snapshotDbPath(context, options);
   if (!existsSync(file)) {
     throw new InvalidInputError(
-      `No snapshot database at ${file}. Run "wxadmin backup" to create one, or pass the file with --db FILE (or set ${SNAPSHOT_DB_ENV}).`,
+      `No snapshot database at ${file}. Run "${suggestCommand(options, "backup")}" to create one, or pass the file with --db FILE (or set ${SNAPSHOT_DB_ENV}).`,
     );
   }
   return file;
@@ -109,24 +119,53 @@ export async function withSnapshotDb<T>(context: CliContext, options: DbCommandO
  * @throws InvalidInputError when it is not a positive whole number
  */
 export function parseSnapshotId(value: string): number {
+  return parseSnapshotArgument(value, {});
+}
+
+/**
+ * Parses a snapshot id argument like `parseSnapshotId`, with the user's `--db` in the suggested command.
+ *
+ * @throws InvalidInputError when it is not a positive whole number
+ */
+export function parseSnapshotArgument(value: string, options: DbCommandOptions): number {
   const trimmed = value.trim();
   if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || !Number.isSafeInteger(Number(trimmed))) {
-    throw new InvalidInputError(`Invalid snapshot id "${value}": expected a number such as 12, as "wxadmin snapshots list" shows it.`);
+    throw new InvalidInputError(`Invalid snapshot id "${value}": expected a number such as 12, as "${suggestCommand(options, "snapshots list")}" shows it.`);
   }
   return Number(trimmed);
 }
 
 /**
+ * Returns a stored snapshot, like `SnapshotDb.requireSnapshot`, with the user's `--db` in the
+ * suggested command.
+ *
+ * @throws InvalidInputError when there is none with this id
+ */
+export function requireStoredSnapshot(db: SnapshotDb, id: number, options: DbCommandOptions): Snapshot {
+  const snapshot = db.getSnapshot(id);
+  if (snapshot === undefined) {
+    throw new InvalidInputError(`Snapshot ${id} is not in ${db.path}; run "${suggestCommand(options, "snapshots list")}" to see the stored snapshots.`);
+  }
+  return snapshot;
+}
+
+/**
  * Finds the org id of the snapshots to pick by default: the stored org matching `--org`, else the
- * only org in the database.
+ * only org in the database. `options` adds the user's `--db` to suggested commands.
  *
  * @throws InvalidInputError when the database is empty, `--org` matches no stored org, or it
  *   contains several orgs and `--org` is missing
  */
-export function chooseStoredOrg(db: SnapshotDb, org: string | undefined, purpose: string): string {
+export function chooseStoredOrg(
+  db: SnapshotDb,
+  org: string | undefined,
+  purpose: string,
+  options: DbCommandOptions = {},
+  idHint = "give snapshot ids",
+): string {
   const snapshots = db.listSnapshots();
   if (snapshots.length === 0) {
-    throw new InvalidInputError(`The snapshot database ${db.path} has no snapshots yet, so there is nothing to ${purpose}. Run "wxadmin backup" first.`);
+    throw new InvalidInputError(`The snapshot database ${db.path} has no snapshots yet, so there is nothing to ${purpose}. Run "${suggestCommand(options, "backup")}" first.`);
   }
   const orgs = new Map<string, string>();
   for (const snapshot of snapshots) {
@@ -137,24 +176,24 @@ export function chooseStoredOrg(db: SnapshotDb, org: string | undefined, purpose
     const found = [...orgs.keys()].find((candidate) => isSameId(candidate, org.trim()));
     if (found === undefined) {
       throw new InvalidInputError(
-        `The snapshot database ${db.path} has no snapshot of org ${org}; run "wxadmin backup --org ${org}" first, or pick a stored org with --org ORG_ID. The stored orgs are ${describeOrgs(orgs)}.`,
+        `The snapshot database ${db.path} has no snapshot of org ${org}; run "${suggestCommand(options, `backup --org ${shellQuote(org)}`)}" first, or pick a stored org with --org ORG_ID. The stored orgs are ${describeOrgs(orgs, options)}.`,
       );
     }
     return found;
   }
   if (orgs.size > 1) {
     throw new InvalidInputError(
-      `The snapshot database ${db.path} contains snapshots of ${orgs.size} orgs; pick one with --org ORG_ID, or give snapshot ids. The orgs are ${describeOrgs(orgs)}.`,
+      `The snapshot database ${db.path} contains snapshots of ${orgs.size} orgs; pick one with --org ORG_ID, or ${idHint}. The orgs are ${describeOrgs(orgs, options)}.`,
     );
   }
   return [...orgs.keys()][0] as string;
 }
 
 /** Lists up to `MAX_ORGS_IN_MESSAGE` orgs as `name (id)`, and points to `snapshots list` for the rest. */
-function describeOrgs(orgs: Map<string, string>): string {
+function describeOrgs(orgs: Map<string, string>, options: DbCommandOptions): string {
   const named = [...orgs].slice(0, MAX_ORGS_IN_MESSAGE).map(([id, name]) => (name === "" ? id : `${name} (${id})`));
   const more = orgs.size - named.length;
-  return more > 0 ? `${named.join(", ")} and ${more} more; run "wxadmin snapshots list" to see them all` : named.join(", ");
+  return more > 0 ? `${named.join(", ")} and ${more} more; run "${suggestCommand(options, "snapshots list")}" to see them all` : named.join(", ");
 }
 
 /**
@@ -166,20 +205,33 @@ export function formatElapsed(seconds: number): string {
 }
 
 /**
- * Returns the status to show for a snapshot. A `running` snapshot whose backup process is gone
- * (killed, or its machine stopped) shows as `incomplete`, since only `backup --resume` continues it.
+ * Returns the status to show for a snapshot (see `SnapshotDb.describeStatus`): a `running`
+ * snapshot whose backup process is gone shows as `incomplete`, since only `backup --resume` continues it.
  */
 export function describeSnapshotStatus(db: SnapshotDb, snapshot: Snapshot): SnapshotStatus {
-  if (snapshot.status !== "running" || !db.hasClaimTable) {
-    return snapshot.status;
-  }
-  const claim = db.getClaim(snapshot.id);
-  return claim === undefined || claim.staleReason !== undefined ? "incomplete" : "running";
+  return db.describeStatus(snapshot).effectiveStatus;
+}
+
+/**
+ * Returns the status to show for a kind: `stopped` for a kind stored as `running` in a snapshot
+ * whose backup process stopped, else the stored status.
+ */
+export function describeKindStatus(kind: SnapshotKind, snapshotStatus: SnapshotStatusDescription): string {
+  return kind.status === "running" && snapshotStatus.stoppedReason !== undefined ? "stopped" : kind.status;
 }
 
 /** Returns "name (id)" for a snapshot's org, or the id alone when the name is unknown. */
 export function describeSnapshotOrg(snapshot: Snapshot): string {
   return snapshot.orgName === "" ? snapshot.orgId : `${snapshot.orgName} (${snapshot.orgId})`;
+}
+
+/**
+ * Returns a snapshot as `--json` prints it: the stored fields, with `counts` counted from the
+ * stored objects while the snapshot is stored as `running`, and `effectiveStatus` (see
+ * `SnapshotDb.describeStatus`).
+ */
+function snapshotJson(db: SnapshotDb, snapshot: Snapshot): Snapshot & { effectiveStatus: SnapshotStatus } {
+  return { ...snapshot, counts: db.currentCounts(snapshot), effectiveStatus: db.describeStatus(snapshot).effectiveStatus };
 }
 
 /** Sums a snapshot's object counts; a running snapshot has none yet. */
@@ -202,13 +254,20 @@ export function registerSnapshotsCommands(program: Command, io: CliIo): void {
       `
 Status: complete (every kind backed up), incomplete (some kinds failed or the backup was
 interrupted or killed; continue it with "wxadmin backup --resume ID"), running (a backup is
-writing it). With --json, a killed backup's snapshot keeps its stored status "running".`,
+writing it). TOOK is the time from start to finish, pauses included: a backup that was killed
+and resumed later counts the time between the two runs. ORG ID is the org's UUID, which --org
+takes as well as the full base64 id.
+
+With --json, "status" is the stored status and "effectiveStatus" the one shown above: a
+snapshot whose backup process was killed keeps the stored status "running" but has the
+effective status "incomplete". "counts" holds the objects per kind, counted from the stored
+objects while the stored status is "running".`,
     )
     .action(
       actionFor<ListOptions>(io, async (context, _args, options) => {
         await withSnapshotDb(context, options, (db) => {
-          const orgId = context.options.org === undefined ? undefined : chooseStoredOrg(db, context.options.org, "list");
-          printSnapshotList(context, db, db.listSnapshots(orgId === undefined ? {} : { orgId }));
+          const orgId = context.options.org === undefined ? undefined : chooseStoredOrg(db, context.options.org, "list", options);
+          printSnapshotList(context, db, db.listSnapshots(orgId === undefined ? {} : { orgId }), options);
         });
       }),
     );
@@ -218,18 +277,25 @@ writing it). With --json, a killed backup's snapshot keeps its stored status "ru
     .description("Show one snapshot: its org, times, status and, per kind, pages, objects, 429 waits and errors.")
     .argument("<snapshot>", "Snapshot id, as snapshots list shows it.")
     .option("--db <file>", DB_OPTION_HELP)
+    .addHelpText(
+      "after",
+      `
+A kind shows as "stopped" when the backup process writing it was killed before the kind
+finished. With --json, "status" is the stored status and "effectiveStatus" the one shown, on
+the snapshot and on each kind, as "snapshots list --help" describes.`,
+    )
     .action(
       actionFor<DbCommandOptions>(io, async (context, args, options) => {
-        const id = parseSnapshotId(args[0] ?? "");
+        const id = parseSnapshotArgument(args[0] ?? "", options);
         await withSnapshotDb(context, options, (db) => {
-          const snapshot = db.requireSnapshot(id);
+          const snapshot = requireStoredSnapshot(db, id, options);
           const kinds = db.getKinds(id);
-          const counts = snapshot.status === "running" ? db.countObjects(id) : snapshot.counts;
           if (context.isJson) {
-            context.printJson({ ...snapshot, counts, kinds });
+            const status = db.describeStatus(snapshot);
+            context.printJson({ ...snapshotJson(db, snapshot), kinds: kinds.map((kind) => ({ ...kind, effectiveStatus: describeKindStatus(kind, status) })) });
             return;
           }
-          printSnapshotDetail(context, db, snapshot, counts, kinds);
+          printSnapshotDetail(context, db, snapshot, kinds, options);
         });
       }),
     );
@@ -237,13 +303,13 @@ writing it). With --json, a killed backup's snapshot keeps its stored status "ru
   registerSnapshotsDeleteCommand(snapshots, io);
 }
 
-function printSnapshotList(context: CliContext, db: SnapshotDb, snapshots: Snapshot[]): void {
+function printSnapshotList(context: CliContext, db: SnapshotDb, snapshots: Snapshot[], options: DbCommandOptions): void {
   if (context.isJson) {
-    context.printJson(snapshots);
+    context.printJson(snapshots.map((snapshot) => snapshotJson(db, snapshot)));
     return;
   }
   if (snapshots.length === 0) {
-    context.notice(`No snapshots in ${db.path}. Create one with: wxadmin backup`);
+    context.notice(`No snapshots in ${db.path}. Create one with: ${suggestCommand(options, "backup")}`);
     return;
   }
 
@@ -252,15 +318,24 @@ function printSnapshotList(context: CliContext, db: SnapshotDb, snapshots: Snaps
     return [
       String(snapshot.id),
       snapshot.orgName === "" ? snapshot.orgId : snapshot.orgName,
+      rawId(snapshot.orgId),
       formatInstant(new Date(snapshot.startedAt)),
       describeDuration(snapshot, status),
       status,
-      formatCount(totalObjects(snapshot.counts)),
+      formatCount(totalObjects(db.currentCounts(snapshot))),
     ];
   });
   context.print(
     renderTable(
-      [{ header: "SNAPSHOT", alignRight: true }, { header: "ORG" }, { header: "STARTED" }, { header: "TOOK" }, { header: "STATUS" }, { header: "OBJECTS", alignRight: true }],
+      [
+        { header: "SNAPSHOT", alignRight: true },
+        { header: "ORG" },
+        { header: "ORG ID" },
+        { header: "STARTED" },
+        { header: "TOOK" },
+        { header: "STATUS" },
+        { header: "OBJECTS", alignRight: true },
+      ],
       rows,
     ),
   );
@@ -274,30 +349,29 @@ function describeDuration(snapshot: Snapshot, status: SnapshotStatus): string {
   return Number.isFinite(seconds) ? formatElapsed(seconds) : "-";
 }
 
-function printSnapshotDetail(
-  context: CliContext,
-  db: SnapshotDb,
-  snapshot: Snapshot,
-  counts: Record<string, number>,
-  kinds: ReturnType<SnapshotDb["getKinds"]>,
-): void {
-  const status = describeSnapshotStatus(db, snapshot);
-  const claim = db.getClaim(snapshot.id);
+function printSnapshotDetail(context: CliContext, db: SnapshotDb, snapshot: Snapshot, kinds: SnapshotKind[], options: DbCommandOptions): void {
+  const statusDescription = db.describeStatus(snapshot);
+  const status = statusDescription.effectiveStatus;
+  const counts = db.currentCounts(snapshot);
+  const reason = statusDescription.stoppedReason === undefined ? snapshot.error : `its backup process stopped before it finished (${statusDescription.stoppedReason})`;
   const fields: Array<[string, string]> = [
     ["Snapshot", String(snapshot.id)],
     ["Org", describeSnapshotOrg(snapshot)],
-    ["Status", describeStatus(status, status === snapshot.status ? snapshot.error : "its backup process stopped before it finished")],
+    ["Status", describeStatus(status, reason)],
     ["Started", formatInstant(new Date(snapshot.startedAt))],
-    ["Finished", snapshot.finishedAt === undefined ? "-" : `${formatInstant(new Date(snapshot.finishedAt))} (took ${describeDuration(snapshot, status)})`],
+    [
+      "Finished",
+      snapshot.finishedAt === undefined ? "-" : `${formatInstant(new Date(snapshot.finishedAt))} (took ${describeDuration(snapshot, status)} from start to finish, pauses included)`,
+    ],
     ["Objects", formatCount(totalObjects(counts))],
     ["Written by", `wxadmin ${snapshot.toolVersion}`],
   ];
-  if (claim !== undefined && claim.staleReason === undefined) {
-    fields.push(["Backup", describeClaimHolder(claim)]);
+  if (statusDescription.writer !== undefined) {
+    fields.push(["Backup", describeClaimHolder(statusDescription.writer)]);
   }
   const rows = kinds.map((kind) => [
     kind.kind,
-    kind.status,
+    describeKindStatus(kind, statusDescription),
     formatCount(kind.pages),
     formatCount(counts[kind.kind] ?? 0),
     formatCount(kind.rateLimitWaits),
@@ -317,7 +391,7 @@ function printSnapshotDetail(
   );
   context.print(`${renderFields(fields, 0)}\n\nKinds:\n${table}`);
   if (status === "incomplete") {
-    context.notice(`Continue this backup with: wxadmin backup --resume ${snapshot.id}`);
+    context.notice(`Continue this backup with: ${suggestCommand(options, `backup --resume ${snapshot.id}`)}`);
   }
 }
 
