@@ -181,7 +181,7 @@ describe("help", () => {
     assert.match(run.stdout, /^  token\b/m);
     assert.match(run.stdout, /--app <id>/);
     assert.match(run.stdout, /--store <file>/);
-    assert.match(run.stdout, /4 finished with some orgs failed/);
+    assert.match(run.stdout, /4 finished but incomplete: some orgs failed/);
   });
 
   test("fetch help states exit codes", async () => {

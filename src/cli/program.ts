@@ -101,8 +101,10 @@ export function createProgram(io: CliIo, argv: readonly string[] = []): Command 
     `
 Exit codes: 0 success, 1 API or network failure, 2 invalid usage or input,
 3 a person must act (credentials, scopes, roles, app authorization, a rejected refresh),
-4 finished with some orgs failed or some snapshots incomplete (token fetch, token refresh, backup),
-5 audit --fail-on SEVERITY found a finding of that severity or a higher one.
+4 finished but incomplete: some orgs failed (token fetch, token refresh), some snapshots
+  incomplete (backup), or a rule of the audit --fail-on severity was not checked,
+5 audit --fail-on SEVERITY found a finding of that severity or a higher one,
+130 or 143 a second SIGINT or SIGTERM quit a backup at once.
 
 Client secrets are read from --secret-file FILE or ${CLIENT_SECRET_ENV}, never from a flag.
 

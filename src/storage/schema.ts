@@ -55,9 +55,9 @@ CREATE TABLE objects (
 /**
  * Version 2 adds the claim of the process that writes a snapshot, so that two backups cannot
  * write one snapshot at the same time. A snapshot has at most one claim (see `snapshot-claims.ts`).
- * It also keeps the highest snapshot id ever given out, because SQLite gives a new row the
- * highest id plus one, so deleting the newest snapshot would hand its id to the next backup
- * and scripts that name snapshots by id would read the wrong one.
+ * It also keeps the highest snapshot id ever given out. SQLite gives a new row the highest id
+ * plus one, so without it, deleting the newest snapshot would hand its id to the next backup,
+ * and a script that names snapshots by id would read the wrong one.
  */
 const SCHEMA_V2_CHANGES = `
 CREATE TABLE snapshot_id_high_water (id INTEGER NOT NULL);
