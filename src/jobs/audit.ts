@@ -164,7 +164,7 @@ export function describeUncheckedRules(audit: Pick<AuditResult, "skippedRules">)
 /** A snapshot that the default choice of `chooseAuditSnapshot` passed over, and why. */
 export interface PassedOverSnapshot {
   snapshot: Snapshot;
-  /** Why the snapshot cannot be audited in full, as a clause such as "snapshot 8 backed up only licenses". */
+  /** The reason the snapshot cannot be audited in full, as a clause such as "snapshot 8 backed up only licenses". */
   reason: string;
 }
 
@@ -179,8 +179,8 @@ export interface AuditSnapshotChoice {
 
 /**
  * Chooses the snapshot of org `orgId` to audit: the newest one with a complete backup of every
- * kind the rules read, whatever its status, so a backup of a few kinds (`backup --kinds`) or an
- * interrupted one does not hide the findings of the last full backup. When no snapshot
+ * kind the rules read, whatever its status. So a backup of a few kinds (`backup --kinds`), or an
+ * interrupted one, does not hide the findings of the last full backup. When no snapshot
  * qualifies, chooses the newest, whose audit then lists the rules it could not check.
  * Returns undefined when the org has no snapshot.
  */

@@ -1,8 +1,8 @@
 /** `GET /v1/telephony/config/autoAttendants`: the auto attendants of an org. */
-import { paginate, type Paginator } from "../transport/paginate.js";
+import type { Paginator } from "../transport/paginate.js";
 import type { CallOptions, Transport } from "../transport/request.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
-import { pathSegment, requireText } from "./validate.js";
+import { LocationFeatures } from "./location-features.js";
 
 /** An auto attendant as the list returns it. */
 export interface AutoAttendant {
@@ -45,14 +45,10 @@ export interface ListAutoAttendantsParams extends OffsetPagingParams {
 }
 
 /** Reads the auto attendants of one org. Needs `spark-admin:telephony_config_read`. */
-export class AutoAttendants {
-  readonly #transport: Transport;
-  readonly #orgId: string;
-
+export class AutoAttendants extends LocationFeatures<AutoAttendant, AutoAttendantDetails> {
   /** @param orgId base64 id of the org every request names */
   constructor(transport: Transport, orgId: string) {
-    this.#transport = transport;
-    this.#orgId = orgId;
+    super(transport, orgId, { listPath: "/telephony/config/autoAttendants", itemsKey: "autoAttendants", detailSegment: "autoAttendants", label: "auto attendant" });
   }
 
   /**
@@ -62,11 +58,7 @@ export class AutoAttendants {
    */
   list(params: ListAutoAttendantsParams = {}, call: CallOptions = {}): Paginator<AutoAttendant> {
     const query = { locationId: params.locationId, name: params.name, phoneNumber: params.phoneNumber, ...readOffsetPaging(params) };
-    return paginate<AutoAttendant>(
-      this.#transport,
-      { method: "GET", path: "/telephony/config/autoAttendants", query, orgId: this.#orgId, signal: call.signal },
-      "autoAttendants",
-    );
+    return this.listFeatures(query, call);
   }
 
   /**
@@ -74,15 +66,7 @@ export class AutoAttendants {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(locationId: string, autoAttendantId: string, call: CallOptions = {}): Promise<AutoAttendantDetails> {
-    const location = requireText(locationId, "location id", "a base64 location id");
-    const autoAttendant = requireText(autoAttendantId, "auto attendant id", "a base64 auto attendant id");
-    const response = await this.#transport.request<AutoAttendantDetails>({
-      method: "GET",
-      path: `/telephony/config/locations/${pathSegment(location)}/autoAttendants/${pathSegment(autoAttendant)}`,
-      orgId: this.#orgId,
-      signal: call.signal,
-    });
-    return response.body;
+  get(locationId: string, autoAttendantId: string, call: CallOptions = {}): Promise<AutoAttendantDetails> {
+    return this.getFeature(locationId, autoAttendantId, {}, call);
   }
 }

@@ -2,10 +2,10 @@
  * `GET /v1/telephony/config/queues`: the call queues of an org. The list carries no agents;
  * `get(locationId, queueId)` reads a queue's detail, which has them.
  */
-import { paginate, type Paginator } from "../transport/paginate.js";
+import type { Paginator } from "../transport/paginate.js";
 import type { CallOptions, Transport } from "../transport/request.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
-import { pathSegment, requireText } from "./validate.js";
+import { LocationFeatures } from "./location-features.js";
 
 /** A call queue as the list returns it. */
 export interface CallQueue {
@@ -69,14 +69,10 @@ export interface ListCallQueuesParams extends OffsetPagingParams {
 }
 
 /** Reads the call queues of one org. Needs `spark-admin:telephony_config_read`. */
-export class CallQueues {
-  readonly #transport: Transport;
-  readonly #orgId: string;
-
+export class CallQueues extends LocationFeatures<CallQueue, CallQueueDetails> {
   /** @param orgId base64 id of the org every request names */
   constructor(transport: Transport, orgId: string) {
-    this.#transport = transport;
-    this.#orgId = orgId;
+    super(transport, orgId, { listPath: "/telephony/config/queues", itemsKey: "queues", detailSegment: "queues", label: "call queue" });
   }
 
   /**
@@ -94,7 +90,7 @@ export class CallQueues {
       hasCxEssentials: params.hasCxEssentials,
       ...readOffsetPaging(params),
     };
-    return paginate<CallQueue>(this.#transport, { method: "GET", path: "/telephony/config/queues", query, orgId: this.#orgId, signal: call.signal }, "queues");
+    return this.listFeatures(query, call);
   }
 
   /**
@@ -103,16 +99,7 @@ export class CallQueues {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(locationId: string, queueId: string, options: { hasCxEssentials?: boolean } = {}, call: CallOptions = {}): Promise<CallQueueDetails> {
-    const location = requireText(locationId, "location id", "a base64 location id");
-    const queue = requireText(queueId, "call queue id", "a base64 call queue id");
-    const response = await this.#transport.request<CallQueueDetails>({
-      method: "GET",
-      path: `/telephony/config/locations/${pathSegment(location)}/queues/${pathSegment(queue)}`,
-      query: { hasCxEssentials: options.hasCxEssentials },
-      orgId: this.#orgId,
-      signal: call.signal,
-    });
-    return response.body;
+  get(locationId: string, queueId: string, options: { hasCxEssentials?: boolean } = {}, call: CallOptions = {}): Promise<CallQueueDetails> {
+    return this.getFeature(locationId, queueId, { hasCxEssentials: options.hasCxEssentials }, call);
   }
 }

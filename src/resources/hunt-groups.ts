@@ -2,11 +2,11 @@
  * `GET /v1/telephony/config/huntGroups`: the hunt groups of an org. The list carries no agents;
  * `get(locationId, huntGroupId)` reads a hunt group's detail, which has them.
  */
-import { paginate, type Paginator } from "../transport/paginate.js";
+import type { Paginator } from "../transport/paginate.js";
 import type { CallOptions, Transport } from "../transport/request.js";
 import type { FeatureAgent } from "./call-queues.js";
 import { readOffsetPaging, type OffsetPagingParams } from "./list-params.js";
-import { pathSegment, requireText } from "./validate.js";
+import { LocationFeatures } from "./location-features.js";
 
 /** A hunt group as the list returns it. */
 export interface HuntGroup {
@@ -51,14 +51,10 @@ export interface ListHuntGroupsParams extends OffsetPagingParams {
 }
 
 /** Reads the hunt groups of one org. Needs `spark-admin:telephony_config_read`. */
-export class HuntGroups {
-  readonly #transport: Transport;
-  readonly #orgId: string;
-
+export class HuntGroups extends LocationFeatures<HuntGroup, HuntGroupDetails> {
   /** @param orgId base64 id of the org every request names */
   constructor(transport: Transport, orgId: string) {
-    this.#transport = transport;
-    this.#orgId = orgId;
+    super(transport, orgId, { listPath: "/telephony/config/huntGroups", itemsKey: "huntGroups", detailSegment: "huntGroups", label: "hunt group" });
   }
 
   /**
@@ -68,7 +64,7 @@ export class HuntGroups {
    */
   list(params: ListHuntGroupsParams = {}, call: CallOptions = {}): Paginator<HuntGroup> {
     const query = { locationId: params.locationId, name: params.name, phoneNumber: params.phoneNumber, ...readOffsetPaging(params) };
-    return paginate<HuntGroup>(this.#transport, { method: "GET", path: "/telephony/config/huntGroups", query, orgId: this.#orgId, signal: call.signal }, "huntGroups");
+    return this.listFeatures(query, call);
   }
 
   /**
@@ -76,15 +72,7 @@ export class HuntGroups {
    *
    * @throws InvalidInputError for an empty id; NotFoundError, PermissionError and other `WebexError`s
    */
-  async get(locationId: string, huntGroupId: string, call: CallOptions = {}): Promise<HuntGroupDetails> {
-    const location = requireText(locationId, "location id", "a base64 location id");
-    const huntGroup = requireText(huntGroupId, "hunt group id", "a base64 hunt group id");
-    const response = await this.#transport.request<HuntGroupDetails>({
-      method: "GET",
-      path: `/telephony/config/locations/${pathSegment(location)}/huntGroups/${pathSegment(huntGroup)}`,
-      orgId: this.#orgId,
-      signal: call.signal,
-    });
-    return response.body;
+  get(locationId: string, huntGroupId: string, call: CallOptions = {}): Promise<HuntGroupDetails> {
+    return this.getFeature(locationId, huntGroupId, {}, call);
   }
 }

@@ -187,9 +187,9 @@ function capitalize(text: string): string {
 }
 
 /**
- * Ends the run when `--fail-on` applies: exit code 5 when the audit has a finding of severity
- * `threshold` or a higher one, else exit code 4 when a rule of such a severity was not fully
- * checked, because then the absence of a finding proves nothing.
+ * Ends the run when `--fail-on` applies. The exit code is 5 when the audit has a finding of
+ * severity `threshold` or a higher one. Otherwise it is 4 when a rule of such a severity was not
+ * fully checked, because then the absence of a finding proves nothing.
  *
  * @throws CommandExit with exit code 5 or 4
  */
@@ -328,7 +328,7 @@ async function writeReport(file: string, html: string, force: boolean): Promise<
     if (error instanceof InvalidInputError) {
       throw error;
     }
-    // Node's message names the temporary file, which the user never asked for; the code says enough.
+    // Node's message names the temporary file, which the user never gave, so only the error code is shown.
     throw new InvalidInputError(`Cannot write the HTML report to ${file} (${describeFileError(error)}). Pass a writable path with --html.`, { cause: error });
   }
 }
