@@ -148,6 +148,22 @@ describe("snapshots list and show", () => {
     assert.match(run.stdout, /^\s+people\s+complete\s+0\s+4\s+0\s*$/m);
   });
 
+  test("interrupted kinds show as stopped", async () => {
+    const db = freshDbPath();
+    const writer = SnapshotDb.open(db);
+    const snapshot = writer.createSnapshot({ id: ORG_ID, displayName: CRAFTED_ORG_NAME }, { kinds: ["people", "licenses"] });
+    writer.markKindRunning(snapshot.id, "people");
+    writer.finishSnapshot(snapshot.id, "incomplete", "interrupted before people, licenses finished");
+    writer.close();
+
+    const show = await cli.run(["snapshots", "show", String(snapshot.id), "--db", db]);
+    assertExit(show, 0);
+    assert.match(show.stdout, /^\s+people\s+stopped\s/m);
+    assert.doesNotMatch(show.stdout, /running/);
+    const showJson = parseJson(await cli.run(["snapshots", "show", String(snapshot.id), "--db", db, "--json"]));
+    assert.equal(showJson.kinds[0].effectiveStatus, "stopped");
+  });
+
   test("killed backup shows as incomplete", async () => {
     const db = freshDbPath();
     const id = writeKilledSnapshot(db);
@@ -655,6 +671,16 @@ describe("diff command", () => {
     assert.match(run.stderr, /Snapshots 1 and 2 have no kind that both read completely, so nothing was compared\./);
   });
 
+  test("scopes no differences to compared kinds", async () => {
+    const db = freshDbPath();
+    writeCraftedSnapshot(db);
+    writeCraftedSnapshot(db, { licenses: craftedObjects().licenses ?? [] }, new Date("2026-01-16T08:00:00.000Z"));
+    const run = await cli.run(["diff", "--db", db]);
+    assertExit(run, 0);
+    assert.match(run.stdout, /^Compared 1 kind: licenses$/m);
+    assert.match(run.stdout, /^No differences in the compared kind; \d+ kinds were not compared \(see above\)\.$/m);
+  });
+
   test("warns when the newer snapshot is first", async () => {
     const db = freshDbPath();
     const { from, to } = writeChangedPair(db);
@@ -1157,6 +1183,8 @@ describe("backup command against the emulator", () => {
     assert.match(stopped.stderr, /Backup stopped by SIGINT; snapshot 4 kept as incomplete\. Continue with: wxadmin backup --resume 4$/m);
     assert.match(stopped.stderr, /is incomplete: interrupted before people finished; resume the backup of snapshot 4 to continue\.$/m);
     assert.doesNotMatch(stopped.stderr, /\.\./, "doubled full stop");
+    assert.match(stopped.stdout, /^\s+4\s+Example Customer Inc\.\s+incomplete\s/m);
+    assert.match(stopped.stdout, /^ {2}snapshot 4 people: stopped$/m);
 
     const shown = parseJson(await online.run(["snapshots", "show", "4", "--json"]));
     assert.equal(shown.status, "incomplete");

@@ -146,6 +146,12 @@ async function runBackup(context: CliContext, options: BackupCommandOptions): Pr
     });
   } catch (error) {
     if (controller.signal.aborted) {
+      // The snapshots are already marked incomplete; show them as a finished run shows its own.
+      const stopped = [...snapshotIds].flatMap((id) => {
+        const snapshot = db.getSnapshot(id);
+        return snapshot === undefined ? [] : [{ snapshot, kinds: db.getKinds(id) }];
+      });
+      printResult(context, { snapshots: stopped, complete: false }, (Date.now() - startedMs) / 1000);
       throw interruptedError(options, [...snapshotIds], controller.signal.reason);
     }
     throw explainBusySnapshot(error, options);
@@ -259,7 +265,9 @@ function printResult(context: CliContext, result: BackupResult, seconds: number)
   const lines = [table];
   for (const { snapshot, kinds } of result.snapshots) {
     for (const kind of kinds.filter((entry) => entry.status !== "complete")) {
-      lines.push(`  snapshot ${snapshot.id} ${kind.kind}: ${kind.status}${kind.error === undefined ? "" : `: ${kind.error}`}`);
+      // The run is over, so a kind still stored as running was stopped.
+      const status = kind.status === "running" ? "stopped" : kind.status;
+      lines.push(`  snapshot ${snapshot.id} ${kind.kind}: ${status}${kind.error === undefined ? "" : `: ${kind.error}`}`);
     }
   }
   context.print(lines.join("\n"));

@@ -173,7 +173,10 @@ function printDiff(context: CliContext, diff: SnapshotDiff): void {
     }
   }
   if (compared.length > 0 && isEmptyDiff(diff)) {
-    lines.push("", "No differences.");
+    const skipped = diff.notCompared.length;
+    // A diff that left kinds out must not read as "nothing changed" in the whole org.
+    const scope = skipped === 0 ? "" : ` in the compared ${compared.length === 1 ? "kind" : "kinds"}; ${skipped} ${skipped === 1 ? "kind was" : "kinds were"} not compared (see above)`;
+    lines.push("", `No differences${scope}.`);
   }
   context.print(lines.join("\n"));
 }

@@ -214,10 +214,11 @@ export function describeSnapshotStatus(db: SnapshotDb, snapshot: Snapshot): Snap
 
 /**
  * Returns the status to show for a kind: `stopped` for a kind stored as `running` in a snapshot
- * whose backup process stopped, else the stored status.
+ * that no backup writes any more (its process died, or it was interrupted and marked
+ * incomplete), else the stored status.
  */
 export function describeKindStatus(kind: SnapshotKind, snapshotStatus: SnapshotStatusDescription): string {
-  return kind.status === "running" && snapshotStatus.stoppedReason !== undefined ? "stopped" : kind.status;
+  return kind.status === "running" && snapshotStatus.effectiveStatus !== "running" ? "stopped" : kind.status;
 }
 
 /** Returns "name (id)" for a snapshot's org, or the id alone when the name is unknown. */
