@@ -359,8 +359,8 @@ export class ServiceAppTokenProvider extends EventEmitter<ServiceAppTokenEvents>
 
   /**
    * Warns when the pair just loaded is marked as rejected by an earlier client, and states what
-   * this client does with it: refresh it once more now (when `refreshReason` is set, perhaps with
-   * a corrected client secret), or use its access token until a refresh is due.
+   * this client does with it. With `refreshReason` set, it refreshes the pair once more now,
+   * perhaps with a corrected client secret. Otherwise it uses the access token until a refresh is due.
    */
   #warnIfMarkedRejected(refreshReason: string | undefined): void {
     const entry = this.#current;

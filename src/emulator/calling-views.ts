@@ -135,10 +135,7 @@ export function toCallQueueDetailView(queue: CallQueueRecord): View {
 export function toHuntGroupView(group: HuntGroupRecord): View {
   const view: View = { id: group.id, name: group.name, locationName: group.location.name, locationId: group.location.id };
   addNumberFields(view, group.phoneNumber, group.extension);
-  view.routingPrefix = group.location.routingPrefix;
-  if (group.extension !== undefined) {
-    view.esn = esnOf(group.location, group.extension);
-  }
+  addRoutingFields(view, group.location, group.extension);
   view.enabled = group.enabled;
   return view;
 }
@@ -181,10 +178,7 @@ export function toHuntGroupDetailView(group: HuntGroupRecord): View {
 export function toAutoAttendantView(attendant: AutoAttendantRecord): View {
   const view: View = { id: attendant.id, name: attendant.name, locationName: attendant.location.name, locationId: attendant.location.id };
   addNumberFields(view, attendant.phoneNumber, attendant.extension);
-  view.routingPrefix = attendant.location.routingPrefix;
-  if (attendant.extension !== undefined) {
-    view.esn = esnOf(attendant.location, attendant.extension);
-  }
+  addRoutingFields(view, attendant.location, attendant.extension);
   view.tollFreeNumber = attendant.tollFreeNumber;
   return view;
 }
@@ -193,10 +187,7 @@ export function toAutoAttendantView(attendant: AutoAttendantRecord): View {
 export function toAutoAttendantDetailView(attendant: AutoAttendantRecord): View {
   const view: View = { id: attendant.id, name: attendant.name, enabled: attendant.enabled };
   addNumberFields(view, attendant.phoneNumber, attendant.extension);
-  view.routingPrefix = attendant.location.routingPrefix;
-  if (attendant.extension !== undefined) {
-    view.esn = esnOf(attendant.location, attendant.extension);
-  }
+  addRoutingFields(view, attendant.location, attendant.extension);
   Object.assign(view, {
     tollFreeNumber: attendant.tollFreeNumber,
     ...featureCallerNames(attendant),
@@ -236,10 +227,7 @@ export function toQueueAgentView(row: QueueAgentRow): View {
   if (calling?.extension !== undefined) {
     view.extension = calling.extension;
   }
-  view.routingPrefix = row.location.routingPrefix;
-  if (calling?.extension !== undefined) {
-    view.esn = esnOf(row.location, calling.extension);
-  }
+  addRoutingFields(view, row.location, calling?.extension);
   view.queueCount = row.queueCount;
   view.locationCount = row.locationIds.size;
   view.joinCount = row.joinCount;
@@ -265,6 +253,14 @@ function toHuntGroupMemberView(agent: AgentRecord): View {
     }
   }
   return view;
+}
+
+/** Sets the location's routing prefix and, for an object with an extension, its ESN (prefix plus extension). */
+function addRoutingFields(view: View, location: LocationRecord, extension: string | undefined): void {
+  view.routingPrefix = location.routingPrefix;
+  if (extension !== undefined) {
+    view.esn = esnOf(location, extension);
+  }
 }
 
 function addNumberFields(view: View, phoneNumber: string | undefined, extension: string | undefined): void {

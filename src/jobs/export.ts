@@ -93,9 +93,9 @@ export { MANIFEST_FILE };
  */
 export async function exportSnapshot(db: SnapshotDb, snapshotId: number, options: ExportOptions): Promise<ExportResult> {
   const snapshot = db.requireSnapshot(snapshotId);
-  // The manifest gets the same fields as `snapshots show --json`: the counts of a snapshot that
-  // has not finished are counted from its stored objects, and `effectiveStatus` tells a stopped
-  // backup from a running one.
+  // The manifest gets the same fields as `snapshots show --json`. The counts of a snapshot that
+  // has not finished are counted from its stored objects, and `effectiveStatus` distinguishes a
+  // stopped backup from a running one.
   const row = { ...snapshot, counts: db.currentCounts(snapshot), effectiveStatus: db.describeStatus(snapshot).effectiveStatus };
   return exportSource(snapshotSource(db, snapshotId), row, options);
 }

@@ -7,7 +7,7 @@ import { paginate, type Paginator } from "../transport/paginate.js";
 import type { CallOptions, QueryValue, Transport } from "../transport/request.js";
 import { pathSegment, requireText } from "./validate.js";
 
-/** Where one kind of location feature lives in the API. */
+/** API paths and names of one kind of location feature. */
 export interface LocationFeaturePaths {
   /** Path of the org-wide list, such as `/telephony/config/queues`. */
   listPath: string;

@@ -169,7 +169,7 @@ export class BadRequestError extends WebexError {
  *   without `spark:applications_token` (403).
  * - `app_not_found`: a re-mint for an app that does not exist (404).
  * - `no_pair`: nothing was rejected, but no token pair is stored and none can be minted.
- * - `unknown`: a rejection without an error code that tells these apart.
+ * - `unknown`: a rejection without an error code that distinguishes these cases.
  */
 export type TokenRejectionReason =
   | "client_secret"
@@ -189,7 +189,7 @@ export interface TokenRefreshErrorDetails extends WebexErrorDetails {
 /**
  * A refresh or re-mint of a service-app token was rejected (refresh token expired or revoked,
  * app deauthorized, client secret regenerated). Retrying cannot help, so a person must act, and
- * `reason` tells which fix applies.
+ * `reason` names the fix that applies.
  */
 export class TokenRefreshError extends WebexError {
   readonly reason: TokenRejectionReason;
